@@ -1,0 +1,11 @@
+/** The emulator framework every vendor emulator builds on. */
+export { ADMIN_PREFIX, AdminRequestError, genericAdminRoutes, jsonBodyOf, type AdminTarget } from "./admin-routes";
+export { parseBody, parseFormFields } from "./body-parser";
+export { ANY_ROUTE, FaultRegistry, faultSchema, type Fault, type FaultKind } from "./faults";
+export { listen, type ListenOptions, type ListeningServer, type SandboxTlsOptions } from "./http-server";
+export type { ClientCertificateInfo, Handler, ParsedBody, Route, SandboxRequest, SandboxResponse } from "./http-types";
+export { DEFAULT_SECRET_KEY_PATTERN, REDACTED, redactSecrets, type RedactionRules } from "./redaction";
+export { RequestLog, type RequestLogEntry } from "./request-log";
+export { emptyResponse, jsonResponse, textResponse } from "./responses";
+export { matchRoute, type RouteMatch } from "./router";
+export { VendorEmulator, type VendorEmulatorSettings } from "./vendor-emulator";
