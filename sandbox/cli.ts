@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-telecom-sandbox`: starts the vendor emulators on loopback, prints how to point a Pulumi
+ * stack at them, and runs until SIGINT/SIGTERM.
+ */
+import { sandboxInstructions, sandboxJson } from "./cli-output";
+import { startSandbox } from "./index";
+
+const USAGE = `Usage: pulumi-telecom-sandbox [--port-base <n>] [--json] [--help]
+
+Starts local emulators of the vendor APIs (Forpost System API 1.6.9) on 127.0.0.1 and prints the
+Pulumi stack config and environment variables that point at them. Runs until Ctrl+C / SIGTERM.
+
+  --port-base <n>  listen on fixed ports: Forpost on <n> (default: free ports)
+  --json           print the config as one line of JSON (for scripts) instead of instructions
+  --help           show this help
+`;
+
+interface CliArgs {
+  portBase?: number;
+  json: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { json: false, help: false };
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === "--json") args.json = true;
+    else if (arg === "--help" || arg === "-h") args.help = true;
+    else if (arg === "--port-base" || arg.startsWith("--port-base=")) {
+      const raw = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++index];
+      const port = Number(raw);
+      if (raw === undefined || !/^\d+$/.test(raw) || port < 1 || port > 65535) {
+        throw new UsageError(`--port-base needs a port number between 1 and 65535, got ${raw ?? "nothing"}`);
+      }
+      args.portBase = port;
+    } else throw new UsageError(`unknown argument ${arg}`);
+  }
+  return args;
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const sandbox = await startSandbox(args.portBase === undefined ? {} : { portBase: args.portBase });
+  process.stdout.write(`${args.json ? sandboxJson(sandbox) : sandboxInstructions(sandbox)}\n`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal while stopping: give up waiting.
+      process.exit(1);
+    }
+    stopping = true;
+    if (!args.json) process.stderr.write(`\n${signal}: stopping the sandbox\n`);
+    sandbox.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`failed to stop the sandbox: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pulumi-telecom-sandbox: ${(error as Error).message}\n`);
+  process.exit(1);
+});

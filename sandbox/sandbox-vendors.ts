@@ -1,0 +1,8 @@
+import { forpostLauncher } from "./forpost/forpost-launcher";
+
+/** Every vendor emulator the sandbox starts, by the name used in config keys and results. */
+export const SANDBOX_VENDORS = {
+  forpost: forpostLauncher,
+} as const;
+
+export type SandboxVendorName = keyof typeof SANDBOX_VENDORS;
