@@ -1,0 +1,108 @@
+import type { HttpAnswer, PreparedRequest } from "./transport";
+import { registerSecret } from "./redact";
+
+/**
+ * Adds a vendor's credentials to each request. The five vendors authenticate five ways — fields in
+ * a form body (Forpost), headers (VSAAS.IO), HTTP basic (Stalker), a token that expires and must
+ * go to the token's own host (Hik-Connect), a session id as a positional argument (billing) — and
+ * all of them fit this shape: `authorize` may add form fields, headers or query parameters, or
+ * point the URL at another origin; `isExpired` + `renew` let the transport renew once and retry once.
+ */
+export interface Authenticator {
+  authorize(request: PreparedRequest): void | Promise<void>;
+  /** Whether an answer says the credentials died (a token revoked early, a session timed out). */
+  isExpired?(answer: HttpAnswer): boolean;
+  /** Obtains fresh credentials; concurrent callers share one renewal. */
+  renew?(): Promise<void>;
+}
+
+/** Paces requests (Hik-Connect allows 5 per second per account across all operations). */
+export interface RateLimiter {
+  acquire(): Promise<void>;
+}
+
+/** Credentials sent as form fields in every body (Forpost: AdminLogin / AdminPassword). */
+export function formFieldCredentials(fields: Record<string, string>, secretFields: string[]): Authenticator {
+  for (const name of secretFields) registerSecret(fields[name]);
+  return {
+    authorize(request) {
+      request.form = [...Object.entries(fields), ...(request.form ?? [])];
+    },
+  };
+}
+
+/** Credentials sent as request headers (VSAAS.IO: X-USER / X-PASSWORD / X-DOMAIN-ID). */
+export function headerCredentials(headers: Record<string, string>, secretHeaders: string[]): Authenticator {
+  for (const name of secretHeaders) registerSecret(headers[name]);
+  return {
+    authorize(request) {
+      Object.assign(request.headers, headers);
+    },
+  };
+}
+
+/** HTTP basic authentication (Stalker). */
+export function basicCredentials(user: string, password: string): Authenticator {
+  registerSecret(password);
+  const token = Buffer.from(`${user}:${password}`, "utf8").toString("base64");
+  registerSecret(token);
+  return {
+    authorize(request) {
+      request.headers.authorization = `Basic ${token}`;
+    },
+  };
+}
+
+/** A credential that is obtained by a call and expires: an access token, a session id. */
+export interface ObtainedCredential<T> {
+  value: T;
+  /** Epoch milliseconds after which the vendor no longer accepts it, if the vendor says. */
+  expiresAt?: number;
+}
+
+/**
+ * Holds one renewable credential per provider process and shares it between all concurrent
+ * operations: at most one obtain call is in flight, callers wait for it, and the credential is
+ * renewed `renewBeforeMs` before it expires. Hik-Connect tokens and billing sessions build on this.
+ */
+export class RenewableCredential<T> {
+  private current?: ObtainedCredential<T>;
+  private pending?: Promise<ObtainedCredential<T>>;
+
+  constructor(
+    private readonly obtain: () => Promise<ObtainedCredential<T>>,
+    private readonly renewBeforeMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The current credential, obtained first if there is none or it is about to expire. */
+  async get(): Promise<T> {
+    const c = this.current;
+    if (c && (c.expiresAt === undefined || c.expiresAt - this.renewBeforeMs > this.now())) return c.value;
+    return (await this.refresh()).value;
+  }
+
+  /**
+   * Obtains a new credential unless another caller already is; `stale` lets a caller that saw an
+   * expired credential avoid renewing again when someone else already replaced it.
+   */
+  async renew(stale?: T): Promise<T> {
+    if (stale !== undefined && this.current && this.current.value !== stale) return this.current.value;
+    return (await this.refresh()).value;
+  }
+
+  private refresh(): Promise<ObtainedCredential<T>> {
+    if (!this.pending) {
+      this.current = undefined;
+      this.pending = this.obtain()
+        .then((c) => {
+          this.current = c;
+          return c;
+        })
+        .finally(() => {
+          this.pending = undefined;
+        });
+    }
+    return this.pending;
+  }
+}

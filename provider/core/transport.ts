@@ -1,0 +1,292 @@
+import { Agent, request as undiciRequest } from "undici";
+import type { Authenticator, RateLimiter } from "./auth";
+import { VendorApiError, VendorTransportError, type Vendor } from "./errors";
+import { classifyNetworkError } from "./network-errors";
+import { redact } from "./redact";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** A request as a vendor client describes it. */
+export interface HttpRequest {
+  /** The vendor operation, for errors and logs: `AddAccount`, `PUT /accounts/{mac}`. */
+  operation: string;
+  method: HttpMethod;
+  /** Appended to the base URL. Build variable segments with {@link pathSegment}. */
+  path: string;
+  /** Query parameters in order (order matters for positional APIs such as the billing's). */
+  query?: Array<[string, string]>;
+  headers?: Record<string, string>;
+  /** An application/x-www-form-urlencoded body, fields in order. */
+  form?: Array<[string, string]>;
+  /** A JSON body. */
+  json?: unknown;
+  /**
+   * Whether sending the request twice has the same effect as once (reads, deletes, PUTs of a whole
+   * value). Requests that are not are retried only when they certainly never reached the server.
+   */
+  idempotent: boolean;
+}
+
+/** The request after the transport resolved it; authenticators add credentials to it. */
+export interface PreparedRequest {
+  operation: string;
+  method: HttpMethod;
+  url: URL;
+  headers: Record<string, string>;
+  form?: Array<[string, string]>;
+  json?: unknown;
+}
+
+/** An HTTP answer, read in full. The vendor client decides what it means. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** The body as UTF-8 text. */
+  text(): string;
+  /** The body as JSON; a body that is not JSON is a {@link VendorTransportError}. */
+  json(): unknown;
+}
+
+export interface TlsOptions {
+  /** Trusted certificate authorities (PEM). Verification is never turned off. */
+  ca?: string | Buffer;
+  /** A client certificate and key (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Or a PKCS#12 bundle with its passphrase. */
+  pfx?: Buffer;
+  passphrase?: string;
+}
+
+export interface TransportOptions {
+  vendor: Vendor;
+  baseUrl: string;
+  /** How long one attempt may take, connect to last byte. */
+  timeoutMs: number;
+  /** Retries after the first attempt, for failures that are safe to retry. */
+  maxRetries: number;
+  /** Backoff: the first retry waits about this long (doubling, with jitter). Default 500 ms. */
+  retryBaseDelayMs?: number;
+  /** Backoff and Retry-After are capped at this. Default 30 s. */
+  maxRetryDelayMs?: number;
+  tls?: TlsOptions;
+  auth?: Authenticator;
+  rateLimiter?: RateLimiter;
+  /**
+   * Whether an answer is a passing failure worth another attempt. Default: 429, 502, 503, 504, and
+   * 500 for idempotent requests. A vendor whose errors arrive with a 5xx status but carry a
+   * definitive error body should say so here.
+   */
+  isRetryableAnswer?: (answer: HttpAnswer, request: HttpRequest) => boolean;
+  /** Largest answer accepted. Default 20 MiB. */
+  maxResponseBytes?: number;
+  /** What the transport tells vendors it is. */
+  userAgent?: string;
+}
+
+const DEFAULT_USER_AGENT = "pulumi-telecom";
+
+/**
+ * The one HTTP transport every vendor client uses (undici, keep-alive). Retries live here and
+ * only here: exponential backoff with jitter, Retry-After honoured, and a request that is not
+ * idempotent is repeated only when it certainly did not reach the server (connection refused,
+ * connect timeout, DNS failure) or the server refused it outright (429). Credentials are added by
+ * an {@link Authenticator}; an answer that says they expired renews them once and retries once.
+ */
+export class HttpTransport {
+  private readonly agent: Agent;
+  private readonly options: Required<Omit<TransportOptions, "tls" | "auth" | "rateLimiter">> &
+    Pick<TransportOptions, "tls" | "auth" | "rateLimiter">;
+
+  constructor(options: TransportOptions) {
+    this.options = {
+      retryBaseDelayMs: 500,
+      maxRetryDelayMs: 30_000,
+      maxResponseBytes: 20 * 1024 * 1024,
+      userAgent: DEFAULT_USER_AGENT,
+      isRetryableAnswer: defaultIsRetryableAnswer,
+      ...options,
+      baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    };
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connectTimeout: Math.min(options.timeoutMs, 10_000),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      maxResponseSize: this.options.maxResponseBytes,
+      connect: options.tls ? { ...options.tls, rejectUnauthorized: true } : undefined,
+    });
+  }
+
+  get vendor(): Vendor {
+    return this.options.vendor;
+  }
+
+  /** Sends a request, retrying what is safe to retry, and returns the final answer whatever its status. */
+  async send(request: HttpRequest): Promise<HttpAnswer> {
+    const { default: pRetry } = await import("p-retry");
+    let renewed = false;
+    const maxRetries = this.options.maxRetries;
+    return pRetry(
+      async (attemptNumber) => {
+        const lastAttempt = attemptNumber > maxRetries;
+        let answer = await this.attempt(request);
+        const auth = this.options.auth;
+        if (!renewed && auth?.isExpired?.(answer) && auth.renew) {
+          // The vendor says our token/session died early: renew once, repeat once. The request was
+          // rejected, not applied, so repeating is safe for any method.
+          renewed = true;
+          await auth.renew();
+          answer = await this.attempt(request);
+        }
+        if (!lastAttempt && this.options.isRetryableAnswer(answer, request) && retryableStatusFor(answer, request)) {
+          throw new VendorApiError(`${request.operation}: HTTP ${answer.status}`, {
+            vendor: this.vendor,
+            operation: request.operation,
+            httpStatus: answer.status,
+            retryable: true,
+            retryAfterSeconds: retryAfterSeconds(answer.headers["retry-after"]),
+          });
+        }
+        return answer;
+      },
+      {
+        retries: maxRetries,
+        minTimeout: this.options.retryBaseDelayMs,
+        maxTimeout: this.options.maxRetryDelayMs,
+        factor: 2,
+        randomize: true,
+        shouldRetry: ({ error }) => error instanceof VendorApiError && error.retryable,
+        onFailedAttempt: async ({ error }) => {
+          const wait = error instanceof VendorApiError ? error.retryAfterSeconds : undefined;
+          // Retry-After is a floor: wait it out here; the backoff then adds its jitter on top.
+          if (wait !== undefined && error instanceof VendorApiError && error.retryable) {
+            await sleep(Math.min(wait * 1000, this.options.maxRetryDelayMs));
+          }
+        },
+      },
+    );
+  }
+
+  /** Closes pooled connections. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async attempt(request: HttpRequest): Promise<HttpAnswer> {
+    const prepared = this.prepare(request);
+    await this.options.auth?.authorize(prepared);
+    await this.options.rateLimiter?.acquire();
+    const { body, contentType } = encodeBody(prepared);
+    const headers: Record<string, string> = { "user-agent": this.options.userAgent, ...prepared.headers };
+    if (contentType) headers["content-type"] = contentType;
+    const where = `${request.method} ${prepared.url.origin}${prepared.url.pathname}`;
+    try {
+      const res = await undiciRequest(prepared.url, {
+        method: prepared.method,
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(this.options.timeoutMs + 1_000),
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(chunk as Buffer);
+      return makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation);
+    } catch (error) {
+      throw this.transportError(error, request, where);
+    }
+  }
+
+  private prepare(request: HttpRequest): PreparedRequest {
+    const url = new URL(this.options.baseUrl + request.path);
+    for (const [k, v] of request.query ?? []) url.searchParams.append(k, v);
+    return {
+      operation: request.operation,
+      method: request.method,
+      url,
+      headers: { accept: "application/json", ...request.headers },
+      form: request.form ? [...request.form] : undefined,
+      json: request.json,
+    };
+  }
+
+  private transportError(error: unknown, request: HttpRequest, where: string): VendorTransportError {
+    const kind = classifyNetworkError(error);
+    const retryable = kind.sent === "no" || (request.idempotent && kind.transient);
+    return new VendorTransportError(`${request.operation}: ${kind.description} (${where})`, {
+      vendor: this.vendor,
+      operation: request.operation,
+      retryable,
+      outcomeUnknown: kind.sent === "maybe",
+      cause: error,
+    });
+  }
+}
+
+function defaultIsRetryableAnswer(answer: HttpAnswer, request: HttpRequest): boolean {
+  return [429, 502, 503, 504].includes(answer.status) || (answer.status === 500 && request.idempotent);
+}
+
+/**
+ * Whatever a vendor considers transient, a request that is not idempotent is repeated only when
+ * the server said it did not process it: 429 (and 503 with Retry-After, which servers send when
+ * they shed load before doing any work).
+ */
+function retryableStatusFor(answer: HttpAnswer, request: HttpRequest): boolean {
+  if (request.idempotent) return true;
+  return answer.status === 429 || (answer.status === 503 && answer.headers["retry-after"] !== undefined);
+}
+
+function encodeBody(req: PreparedRequest): { body?: string; contentType?: string } {
+  if (req.form) {
+    return { body: new URLSearchParams(req.form).toString(), contentType: "application/x-www-form-urlencoded" };
+  }
+  if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: "application/json" };
+  return {};
+}
+
+function makeAnswer(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+  vendor: Vendor,
+  operation: string,
+): HttpAnswer {
+  return {
+    status,
+    headers,
+    body,
+    text: () => body.toString("utf8"),
+    json: () => {
+      const text = body.toString("utf8");
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new VendorTransportError(
+          `${operation}: the answer (HTTP ${status}) is not JSON: ${JSON.stringify(redact(text.slice(0, 120)))}`,
+          { vendor, operation, httpStatus: status, retryable: false },
+        );
+      }
+    },
+  };
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into seconds. */
+export function retryAfterSeconds(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === "") return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Encodes one path segment (ids, MACs, logins) so it cannot change the path's shape. */
+export function pathSegment(value: string | number): string {
+  return encodeURIComponent(String(value));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { VendorTransportError } from "../../provider/core/errors";
+import { HttpTransport, retryAfterSeconds, type TransportOptions } from "../../provider/core/transport";
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+let handler: Handler;
+let hits: Array<{ method?: string; url?: string; body: string; headers: IncomingMessage["headers"] }>;
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      hits.push({ method: req.method, url: req.url, body, headers: req.headers });
+      handler(req, body, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(() => {
+  hits = [];
+});
+
+function transport(extra: Partial<TransportOptions> = {}) {
+  return new HttpTransport({ vendor: "forpost", baseUrl: `${baseUrl}/`, timeoutMs: 2_000, maxRetries: 3, retryBaseDelayMs: 5, ...extra });
+}
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+};
+/** Answers with the statuses in turn, then 200. */
+const sequence = (...statuses: Array<number | [number, Record<string, string>]>): Handler => {
+  let i = 0;
+  return (_req, _body, res) => {
+    const next = statuses[i++];
+    if (next === undefined) return json(res, 200, { ok: true });
+    const [status, headers] = Array.isArray(next) ? next : [next, {}];
+    json(res, status, { status }, headers);
+  };
+};
+
+describe("HttpTransport", () => {
+  it("sends form bodies with the authenticator's fields first, to base URL + path", async () => {
+    handler = (_req, _body, res) => json(res, 200, { ID: 1 });
+    const t = transport({ auth: { authorize: (r) => void (r.form = [["AdminLogin", "a"], ...(r.form ?? [])]) } });
+    const answer = await t.send({ operation: "AddAccount", method: "POST", path: "/system-api/AddAccount", form: [["Name", "Иван & Co"]], idempotent: false });
+    expect(answer.json()).toEqual({ ID: 1 });
+    expect(hits[0]!.url).toBe("/system-api/AddAccount");
+    expect(hits[0]!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(new URLSearchParams(hits[0]!.body).get("Name")).toBe("Иван & Co");
+    expect(hits[0]!.body.startsWith("AdminLogin=a&")).toBe(true);
+  });
+
+  it("retries an idempotent request on 503 and 500, and returns the final answer", async () => {
+    handler = sequence(503, 500);
+    const answer = await transport().send({ operation: "Find", method: "POST", path: "/x", idempotent: true });
+    expect(answer.status).toBe(200);
+    expect(hits).toHaveLength(3);
+  });
+
+  it("returns the last answer when retries run out, for the client to interpret", async () => {
+    handler = sequence(503, 503, 503, 503, 503);
+    const answer = await transport({ maxRetries: 2 }).send({ operation: "Find", method: "GET", path: "/x", idempotent: true });
+    expect(answer.status).toBe(503);
+    expect(hits).toHaveLength(3);
+  });
+
+  it("never repeats a non-idempotent request the server may have processed (500, 503 without Retry-After)", async () => {
+    handler = sequence(500);
+    expect((await transport().send({ operation: "Add", method: "POST", path: "/x", idempotent: false })).status).toBe(500);
+    expect(hits).toHaveLength(1);
+    hits = [];
+    handler = sequence(503);
+    expect((await transport().send({ operation: "Add", method: "POST", path: "/x", idempotent: false })).status).toBe(503);
+    expect(hits).toHaveLength(1);
+  });
+
+  it("repeats a non-idempotent request the server refused outright (429), honouring Retry-After", async () => {
+    handler = sequence([429, { "retry-after": "1" }]);
+    const started = Date.now();
+    const answer = await transport().send({ operation: "Add", method: "POST", path: "/x", idempotent: false });
+    expect(answer.status).toBe(200);
+    expect(hits).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it("reports a connection dropped after sending as outcome-unknown and does not repeat a non-idempotent request", async () => {
+    handler = (req) => req.socket.destroy();
+    const error = await transport().send({ operation: "AddAccount", method: "POST", path: "/x", idempotent: false }).catch((e) => e);
+    expect(error).toBeInstanceOf(VendorTransportError);
+    expect(error.outcomeUnknown).toBe(true);
+    expect(error.message).toMatch(/^AddAccount: the connection (closed|was reset) before an answer arrived \(POST http:\/\/127\.0\.0\.1:\d+\/x\)$/);
+    expect(hits).toHaveLength(1);
+  });
+
+  it("repeats an idempotent request after a dropped connection", async () => {
+    let first = true;
+    handler = (req, _b, res) => (first ? ((first = false), req.socket.destroy()) : json(res, 200, {}));
+    expect((await transport().send({ operation: "Find", method: "POST", path: "/x", idempotent: true })).status).toBe(200);
+    expect(hits).toHaveLength(2);
+  });
+
+  it("retries a refused connection even for a create (it never reached the server), then says what is wrong", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const t = new HttpTransport({ vendor: "forpost", baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000, maxRetries: 2, retryBaseDelayMs: 5 });
+    const error = await t.send({ operation: "AddAccount", method: "POST", path: "/x", idempotent: false }).catch((e) => e);
+    expect(error).toBeInstanceOf(VendorTransportError);
+    expect(error.message).toMatch(/connection refused — is the URL right and the service running\?/);
+    expect(error.outcomeUnknown).toBe(false);
+  });
+
+  it("gives up on a server that does not answer within the timeout", async () => {
+    handler = () => undefined;
+    const started = Date.now();
+    const error = await transport({ timeoutMs: 300, maxRetries: 0 }).send({ operation: "Find", method: "GET", path: "/slow", idempotent: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(VendorTransportError);
+    expect(error.message).toMatch(/timed out/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("renews expired credentials once and repeats the request once", async () => {
+    let renewals = 0;
+    let token = "old";
+    handler = (req, _b, res) => (req.headers.token === "new" ? json(res, 200, {}) : json(res, 401, {}));
+    const t = transport({
+      auth: {
+        authorize: (r) => void (r.headers.token = token),
+        isExpired: (a) => a.status === 401,
+        renew: async () => {
+          renewals++;
+          token = "new";
+        },
+      },
+    });
+    expect((await t.send({ operation: "Op", method: "POST", path: "/x", idempotent: false })).status).toBe(200);
+    expect(renewals).toBe(1);
+    expect(hits.map((h) => h.headers.token)).toEqual(["old", "new"]);
+
+    token = "bad";
+    handler = (_req, _b, res) => json(res, 401, {});
+    const t2 = transport({ auth: { authorize: (r) => void (r.headers.token = "bad"), isExpired: (a) => a.status === 401, renew: async () => void renewals++ } });
+    expect((await t2.send({ operation: "Op", method: "GET", path: "/x", idempotent: true })).status).toBe(401);
+    expect(renewals).toBe(2);
+  });
+
+  it("asks the rate limiter before every attempt", async () => {
+    let acquired = 0;
+    handler = sequence(503);
+    await transport({ rateLimiter: { acquire: async () => void acquired++ } }).send({ operation: "Op", method: "GET", path: "/x", idempotent: true });
+    expect(acquired).toBe(2);
+  });
+
+  it("says when an answer is not JSON, without echoing registered secrets", async () => {
+    handler = (_req, _b, res) => res.end("<html>oops</html>");
+    const answer = await transport().send({ operation: "Find", method: "POST", path: "/x", idempotent: true });
+    expect(() => answer.json()).toThrow(/Find: the answer \(HTTP 200\) is not JSON: "<html>oops<\/html>"/);
+  });
+});
+
+describe("retryAfterSeconds", () => {
+  it("reads seconds and HTTP dates", () => {
+    expect(retryAfterSeconds("3")).toBe(3);
+    expect(retryAfterSeconds(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThanOrEqual(4);
+    expect(retryAfterSeconds("soon")).toBeUndefined();
+    expect(retryAfterSeconds(undefined)).toBeUndefined();
+  });
+});
