@@ -1,0 +1,240 @@
+import { z } from "zod";
+import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
+import { defineResource, type CreateProgress, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { field, input, output, type CheckFailure } from "../core/schema";
+import { decodeWireFields, encodeWireFields, wireFields } from "../core/wire";
+import { ForpostClient } from "./client";
+
+const count = (wire: string, doc: string) => input(field.nonNegativeInt(), { onChange: "update", wire, doc });
+const optionalCount = (wire: string, doc: string) => input(field.nonNegativeInt().optional(), { onChange: "update", wire, doc });
+const ipv4 = (wire: string, doc: string) =>
+  input(field.ipv4().or(z.literal("")).optional(), { onChange: "update", wire, doc: `${doc} An empty string clears it.` });
+const flag = (wire: string, doc: string) => input(field.bool().optional(), { onChange: "update", wire, doc });
+const text = (wire: string, doc: string) => input(field.text({ max: 255 }).optional(), { onChange: "update", wire, doc });
+
+const inputs = z.object({
+  name: input(field.text({ min: 1, max: 255 }), { onChange: "update", wire: "Name", doc: "Subscriber name (a company or a person)." }),
+  maxCameraCount: count("MaxCameraCount", "How many cameras the subscriber may connect."),
+  maxLoginCount: count("MaxLoginCount", "How many users the subscriber may create."),
+  maxCameraOnlineTranslationCount: count(
+    "MaxCameraOnlineTranslationCount",
+    "Browser windows in which all the account's users together may watch one camera live.",
+  ),
+  maxCameraArchivalTranslationCount: count(
+    "MaxCameraArchivalTranslationCount",
+    "Browser windows in which all the account's users together may watch one camera's archive.",
+  ),
+  maxCameraUserOnlineTranslationCount: count(
+    "MaxCameraUserOnlineTranslationCount",
+    "Browser windows in which one user may watch one camera live.",
+  ),
+  maxCameraUserArchivalTranslationCount: count(
+    "MaxCameraUserArchivalTranslationCount",
+    "Browser windows in which one user may watch one camera's archive.",
+  ),
+  networkIp: ipv4("NetworkIP", "IP network the subscriber's cameras must be in."),
+  networkMask: ipv4("NetworkMask", "Mask of that network."),
+  internalServerAddr: ipv4("InternalServerAddr", "Address given to the server inside that network."),
+  maxSmsPerMonth: optionalCount("MaxSMSPerMonth", "SMS notifications the subscriber may get per calendar month."),
+  quota: optionalCount("Quota", "Seconds the cameras' archive is kept."),
+  isActive: flag("IsActive", "Service on (recording, logins) or off. Forpost's default: on."),
+  isSupportEnabled: flag("IsSupportEnabled", "Tell new users when cameras are unreachable. Forpost's default: off."),
+  isLoginLocked: flag("IsLoginLocked", "Lock the users out of the personal account. Forpost's default: off."),
+  contractNumber: text(
+    "ContractNumber",
+    "Contract (account) number; unique in Forpost. Set it: it lets a create that lost its answer find the account instead of making a second one.",
+  ),
+  loginLockReason: text("LoginLockReason", "Why logins are locked, shown to users."),
+  allowedTariffIds: input(z.array(field.nonNegativeInt()).optional(), {
+    onChange: "update",
+    compare: "set",
+    doc: "Tariffs the account's cameras may use (SetAllowedAccountTariffs); an empty list allows every tariff.",
+  }),
+  defaultCameraTariffId: input(field.nonNegativeInt().optional(), {
+    onChange: "update",
+    doc: "Tariff given to cameras the subscriber adds (SetAccountDefaultCameraTariff); 0 clears it.",
+  }),
+});
+
+const outputs = z.object({
+  accountId: output(z.number(), "The Forpost account ID (the resource id, as a number)."),
+});
+
+type Inputs = ResourceInputs<typeof inputs.shape>;
+type Outputs = ResourceOutputs<typeof inputs.shape, typeof outputs.shape>;
+const ACCOUNT_FIELDS = wireFields(inputs).map((f) => f.key);
+
+/** A Forpost subscriber account with its tariff settings. */
+export const forpostAccount = defineResource({
+  token: "forpost:Account",
+  description:
+    "A subscriber account in Forpost cloud video surveillance (System API 1.6.9), with the tariffs its cameras may use. Every field updates in place.",
+  inputs,
+  outputs,
+  idPattern: /^\d+$/,
+  crossCheck: (i, known) => {
+    const failures: CheckFailure[] = [];
+    const allowed = i.allowedTariffIds;
+    const def = i.defaultCameraTariffId;
+    if (known("allowedTariffIds") && known("defaultCameraTariffId") && allowed && allowed.length > 0 && def && !allowed.includes(def)) {
+      failures.push({
+        property: "defaultCameraTariffId",
+        reason: `tariff ${def} is not in allowedTariffIds [${allowed.join(", ")}]: add it there, or pick one of those`,
+      });
+    }
+    return failures;
+  },
+  handlers: {
+    async create(i, progress) {
+      const client = ForpostClient.fromConfig();
+      const id = await addAccountOnce(client, i);
+      progress.created(String(id), { ...pick(i, ACCOUNT_FIELDS), accountId: id });
+      await applyTariffs(client, id, {}, i, progress);
+      return { id: String(id), outs: await readOrFail(client, id) };
+    },
+    read: (id) => readAccount(ForpostClient.fromConfig(), Number(id)),
+    async update(id, olds, news, changed) {
+      if (changed.length === 0) return olds;
+      const client = ForpostClient.fromConfig();
+      const accountId = Number(id);
+      const edited = changed.filter((k) => ACCOUNT_FIELDS.includes(k));
+      // EditAccount takes only the fields that change (the document requires it).
+      if (edited.length > 0) await client.editAccount(accountId, encodeWireFields(inputs, news, edited));
+      await applyTariffs(client, accountId, olds, pick(news, changed) as Partial<Inputs>);
+      return readOrFail(client, accountId);
+    },
+    async delete(id) {
+      const client = ForpostClient.fromConfig();
+      try {
+        await client.deleteAccount(Number(id));
+      } catch (error) {
+        // The document does not say how DeleteAccount reports a missing account, so a refusal is
+        // checked: if the account is gone, the delete already happened.
+        if (error instanceof VendorAuthError || error instanceof VendorTransportError) throw error;
+        const still = await client.findAccounts({ id: Number(id) });
+        if (still.some((a) => a.ID === Number(id))) throw error;
+      }
+    },
+  },
+});
+
+/**
+ * AddAccount is not idempotent, so it is never blindly repeated. With a contract number (unique in
+ * Forpost) a create first refuses to duplicate an existing account, and a create whose answer was
+ * lost looks the account up before trying again. Without one there is no safe way to tell, and the
+ * error says so.
+ */
+async function addAccountOnce(client: ForpostClient, i: Inputs): Promise<number> {
+  const contract = i.contractNumber || undefined;
+  if (contract) {
+    const existing = await findByContract(client, contract);
+    if (existing.length > 0) {
+      const list = existing.map((a) => `${a.ID} ${JSON.stringify(a.Name ?? "")}`).join(", ");
+      throw new Error(
+        `Forpost already has an account with contract number ${JSON.stringify(contract)} (ID ${list}); ` +
+          `refusing to create a duplicate. Use another contractNumber, or delete that account if it is a leftover.`,
+      );
+    }
+  }
+  const params = encodeWireFields(inputs, i, ACCOUNT_FIELDS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.addAccount(params);
+    } catch (error) {
+      if (!(error instanceof VendorApiError) || !error.outcomeUnknown) throw error;
+      if (!contract) throw await outcomeUnknownError(client, i.name, error);
+      const found = await findByContract(client, contract);
+      if (found.length === 1) return found[0]!.ID;
+      if (found.length > 1 || attempt >= 3) throw error;
+      // Not there: the request never took effect, so sending it again cannot duplicate it.
+    }
+  }
+}
+
+async function findByContract(client: ForpostClient, contract: string) {
+  return (await client.findAccounts({ contractNumber: contract })).filter((a) => a.ContractNumber === contract);
+}
+
+async function outcomeUnknownError(client: ForpostClient, name: string, cause: VendorApiError): Promise<Error> {
+  let candidates = "";
+  try {
+    const same = (await client.findAccounts({ name })).filter((a) => a.Name === name);
+    candidates = same.length > 0 ? ` Accounts named ${JSON.stringify(name)} now: ID ${same.map((a) => a.ID).join(", ")}.` : "";
+  } catch {
+    // The lookup is a courtesy; the original failure is what matters.
+  }
+  return new Error(
+    `${cause.message}. The account may or may not have been created, and without a contractNumber it cannot be ` +
+      `told apart from others with the same name, so it was not retried.${candidates} Check in Forpost, delete a ` +
+      `stray account if there is one, then run \`pulumi up\` again. Set contractNumber to make such retries automatic.`,
+    { cause },
+  );
+}
+
+/**
+ * Applies tariff settings that differ. When both change, the default goes first if the accounts'
+ * current allowed list already permits it, so no step leaves the default outside the allowed list.
+ */
+async function applyTariffs(
+  client: ForpostClient,
+  accountId: number,
+  olds: Partial<Outputs>,
+  news: Partial<Inputs>,
+  progress?: CreateProgress<Outputs>,
+): Promise<void> {
+  const setAllowed = async () => {
+    if (news.allowedTariffIds === undefined) return;
+    await client.setAllowedAccountTariffs(accountId, news.allowedTariffIds);
+    progress?.applied({ allowedTariffIds: news.allowedTariffIds });
+  };
+  const setDefault = async () => {
+    if (news.defaultCameraTariffId === undefined) return;
+    await client.setAccountDefaultCameraTariff(accountId, news.defaultCameraTariffId);
+    progress?.applied({ defaultCameraTariffId: news.defaultCameraTariffId });
+  };
+  const oldAllowed = olds.allowedTariffIds ?? [];
+  const def = news.defaultCameraTariffId;
+  const defaultFirst = def !== undefined && (def === 0 || oldAllowed.length === 0 || oldAllowed.includes(def));
+  if (defaultFirst) {
+    await setDefault();
+    await setAllowed();
+  } else {
+    await setAllowed();
+    await setDefault();
+  }
+}
+
+/** FindAccounts by ID plus the two tariff getters; undefined when the account is gone. */
+async function readAccount(client: ForpostClient, accountId: number): Promise<Outputs | undefined> {
+  const record = (await client.findAccounts({ id: accountId })).find((a) => a.ID === accountId);
+  if (!record) return undefined;
+  const [allowed, defaultTariff] = await Promise.all([
+    client.getAllowedAccountTariffs(accountId),
+    client.getAccountDefaultCameraTariff(accountId),
+  ]);
+  let fields: Record<string, unknown>;
+  try {
+    fields = decodeWireFields(inputs, record);
+  } catch (error) {
+    throw new VendorApiError(`Forpost FindAccounts answered an account that cannot be read: ${(error as Error).message}`, {
+      vendor: "forpost",
+      operation: "FindAccounts",
+    });
+  }
+  return {
+    ...(fields as Partial<Inputs>),
+    allowedTariffIds: [...allowed].sort((a, b) => a - b),
+    defaultCameraTariffId: defaultTariff,
+    accountId,
+  };
+}
+
+async function readOrFail(client: ForpostClient, accountId: number): Promise<Outputs> {
+  const outs = await readAccount(client, accountId);
+  if (!outs) throw new Error(`Forpost account ${accountId} disappeared while it was being changed; run \`pulumi refresh\``);
+  return outs;
+}
+
+function pick<T extends object>(values: T, keys: readonly string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => keys.includes(k) && v !== undefined)) as Partial<T>;
+}
