@@ -73,10 +73,7 @@ export const field = {
       .int({ error: "must be a whole number" })
       .min(0, { error: "must be 0 or more" })
       .max(Number.MAX_SAFE_INTEGER, { error: "is too large" }),
-  ipv4: () =>
-    z.string({ error: "must be a string" }).regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, {
-      error: "must be an IPv4 address in the form 192.168.10.0",
-    }),
+  ipv4: () => z.ipv4({ error: "must be an IPv4 address in the form 192.168.10.0" }),
   bool: () => z.boolean({ error: "must be true or false" }),
 };
 
