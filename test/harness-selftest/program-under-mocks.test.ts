@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UNKNOWN } from "../harness/provider-host";
 import { ProgramRunError, runProgramUnderMocks, type ProgramRun, type Registration } from "../harness/program-under-mocks";
@@ -7,6 +9,7 @@ let app: FakePackageApp;
 let run: ProgramRun;
 let preview: ProgramRun;
 let failure: unknown;
+let namedProject: ProgramRun;
 
 function named(registrations: Registration[], name: string): Registration {
   const registration = registrations.find((candidate) => candidate.name === name);
@@ -16,8 +19,12 @@ function named(registrations: Registration[], name: string): Registration {
 
 beforeAll(async () => {
   app = await prepareFakePackageApp();
+  const projectDir = path.join(app.appDir, "named-project");
+  fs.mkdirSync(projectDir);
+  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: fake-demo\nruntime: nodejs\n");
+  fs.copyFileSync(path.join(app.appDir, "project-config.ts"), path.join(projectDir, "index.ts"));
   // Each run is its own Node process: start them together.
-  [run, preview, failure] = await Promise.all([
+  [run, preview, failure, namedProject] = await Promise.all([
     runProgramUnderMocks({
       programFile: "two-things.ts",
       cwd: app.appDir,
@@ -35,6 +42,7 @@ beforeAll(async () => {
       () => undefined,
       (error: unknown) => error,
     ),
+    runProgramUnderMocks({ programFile: "index.ts", cwd: projectDir, config: { "fake-demo:greeting": "hello" } }),
   ]);
 });
 
@@ -91,6 +99,11 @@ describe("runProgramUnderMocks", () => {
   it("in preview, ids of new resources are unknown", () => {
     expect(preview.exports["secondId"]).toBe(UNKNOWN);
     expect(named(preview.registrations, "first").inputs["size"]).toBe(2);
+  });
+
+  it("takes the project name from a Pulumi.yaml in cwd, so unqualified config keys resolve", () => {
+    expect(namedProject.exports).toEqual({ greeting: "hello", project: "fake-demo" });
+    expect(namedProject.registrations).toEqual([]);
   });
 
   it("rejects with ProgramRunError carrying the program's error and the registrations made before it", () => {

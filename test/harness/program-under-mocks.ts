@@ -48,7 +48,11 @@ export interface RunProgramOptions {
   secretConfigKeys?: string[];
   /** Run as a preview (`pulumi.runtime.isDryRun()`; resource ids are unknown). Default false. */
   preview?: boolean;
-  /** Project / stack names given to setMocks (default "project" / "stack"). */
+  /**
+   * Project / stack names given to setMocks. The project defaults to the `name:` of a Pulumi.yaml
+   * in `cwd` (what `new pulumi.Config()` namespaces by, as under the CLI), else "project";
+   * the stack defaults to "stack".
+   */
   project?: string;
   stack?: string;
   /** Extra environment for the program process. */
@@ -106,6 +110,14 @@ export interface ChildResult {
 
 const CHILD_SCRIPT = path.join(__dirname, "program-runner-child.ts");
 
+/** The project name of a Pulumi.yaml in `dir`, if there is one. */
+function projectNameIn(dir: string): string | undefined {
+  const file = path.join(dir, "Pulumi.yaml");
+  if (!fs.existsSync(file)) return undefined;
+  const match = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(file, "utf8"));
+  return match?.[1];
+}
+
 /** The tsx loader, resolved from the repo so it works from app folders outside it. */
 function tsxLoaderUrl(): string {
   return pathToFileURL(createRequire(path.join(REPO_ROOT, "package.json")).resolve("tsx")).href;
@@ -125,7 +137,7 @@ export async function runProgramUnderMocks(options: RunProgramOptions): Promise<
     programFile,
     resultFile,
     preview: options.preview ?? false,
-    project: options.project ?? "project",
+    project: options.project ?? projectNameIn(options.cwd) ?? "project",
     stack: options.stack ?? "stack",
   };
   try {
