@@ -12,7 +12,8 @@ let template: Registration;
 
 beforeAll(async () => {
   app = await prepareFakePackageApp();
-  const [started, run] = await Promise.all([
+  // allSettled: even when the program fails, keep the started host so afterAll stops it.
+  const [started, run] = await Promise.allSettled([
     ProviderHost.start({ cwd: app.appDir }),
     runProgramUnderMocks({
       programFile: "two-things.ts",
@@ -21,8 +22,10 @@ beforeAll(async () => {
       secretConfigKeys: ["fake:password"],
     }),
   ]);
-  host = started;
-  registrations = run.registrations;
+  if (started.status === "fulfilled") host = started.value;
+  if (started.status === "rejected") throw started.reason;
+  if (run.status === "rejected") throw run.reason;
+  registrations = run.value.registrations;
   const first = registrations.find((registration) => registration.name === "first");
   if (!first) throw new Error("the fixture program registered no 'first'");
   template = first;

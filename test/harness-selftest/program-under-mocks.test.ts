@@ -23,8 +23,9 @@ beforeAll(async () => {
   fs.mkdirSync(projectDir);
   fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: fake-demo\nruntime: nodejs\n");
   fs.copyFileSync(path.join(app.appDir, "project-config.ts"), path.join(projectDir, "index.ts"));
-  // Each run is its own Node process: start them together.
-  [run, preview, failure, namedProject] = await Promise.all([
+  // Each run is its own Node process: start them together, and let all finish (and clean up)
+  // before reporting a failure.
+  const settled = await Promise.allSettled([
     runProgramUnderMocks({
       programFile: "two-things.ts",
       cwd: app.appDir,
@@ -43,7 +44,15 @@ beforeAll(async () => {
       (error: unknown) => error,
     ),
     runProgramUnderMocks({ programFile: "index.ts", cwd: projectDir, config: { "fake-demo:greeting": "hello" } }),
-  ]);
+  ] as const);
+  const rejected = settled.find((outcome) => outcome.status === "rejected");
+  if (rejected) throw rejected.reason;
+  [run, preview, failure, namedProject] = settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as [
+    ProgramRun,
+    ProgramRun,
+    unknown,
+    ProgramRun,
+  ];
 });
 
 afterAll(async () => {
