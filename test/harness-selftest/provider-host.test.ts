@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderHost, ProviderHostError, UNKNOWN, type PropertyMap } from "../harness/provider-host";
 import { FAKE_THING_TYPE, prepareFakePackageApp, readStore, type FakePackageApp } from "./fake-package-app";
@@ -157,9 +159,17 @@ describe("ProviderHost.start", () => {
     expect(error?.message).toContain("/nonexistent/preload.js");
   });
 
-  it("stop() kills the host process", async () => {
-    const second = await ProviderHost.start({ cwd: app.appDir });
-    await second.stop();
+  it("runs from a subfolder of the app (modules resolve upwards), and stop() kills it", async () => {
+    const subfolder = path.join(app.appDir, "sub", "dir");
+    fs.mkdirSync(subfolder, { recursive: true });
+    const second = await ProviderHost.start({ cwd: subfolder });
+    try {
+      await second.configure({ "fake:store": app.storePath });
+      const result = await second.check(urn("subfolder"), {}, withProvider({ name: "subfolder" }));
+      expect(result.failures).toEqual([]);
+    } finally {
+      await second.stop();
+    }
     expect(second.exitStatus).not.toBeNull();
   });
 });

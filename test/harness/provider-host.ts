@@ -89,7 +89,7 @@ export class ProviderHostError extends Error {
 export interface ProviderHostOptions {
   /**
    * Working directory of the host: it resolves `require("<package>")` in the serialized provider
-   * from here, and `@pulumi/pulumi` is taken from `<cwd>/node_modules`.
+   * from here, and `@pulumi/pulumi` is the one a program in this folder would load.
    */
   cwd: string;
   /** Extra environment for the host process (added to the current environment). */
@@ -117,8 +117,8 @@ interface PulumiWire {
  * Loads gRPC, protobuf and the generated stubs from the `@pulumi/pulumi` installed at `cwd`, so
  * the messages are built by the same library instances the host uses.
  */
-function loadWire(cwd: string): PulumiWire {
-  const pulumiRequire = createRequire(path.join(cwd, "node_modules", "@pulumi", "pulumi", "package.json"));
+function loadWire(pulumiPackageJson: string): PulumiWire {
+  const pulumiRequire = createRequire(pulumiPackageJson);
   return {
     grpc: pulumiRequire("@grpc/grpc-js") as typeof GrpcJs,
     struct: pulumiRequire("google-protobuf/google/protobuf/struct_pb") as typeof StructPb,
@@ -200,14 +200,16 @@ export class ProviderHost {
   }
 
   /**
-   * Spawns `node <cwd>/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js 127.0.0.1:0` in
-   * `cwd`, waits for the port it prints on its first stdout line and connects a client.
+   * Spawns `node <@pulumi/pulumi>/cmd/dynamic-provider/index.js 127.0.0.1:0` in `cwd` (with the
+   * `@pulumi/pulumi` a program in `cwd` resolves, normally `<cwd>/node_modules/@pulumi/pulumi`), waits for the port it prints on its first stdout line and connects a client.
    * Rejects (and kills the process) if the host exits or prints nothing within 30 s.
    */
   static async start(options: ProviderHostOptions): Promise<ProviderHost> {
     const cwd = path.resolve(options.cwd);
-    const wire = loadWire(cwd);
-    const hostScript = path.join(cwd, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+    // Resolved like a program in `cwd` would (walking up node_modules folders).
+    const pulumiPackageJson = createRequire(path.join(cwd, "noop.js")).resolve("@pulumi/pulumi/package.json");
+    const wire = loadWire(pulumiPackageJson);
+    const hostScript = path.join(path.dirname(pulumiPackageJson), "cmd", "dynamic-provider", "index.js");
     const child = spawn(process.execPath, [hostScript, "127.0.0.1:0"], {
       cwd,
       env: { ...process.env, ...options.env },
