@@ -122,7 +122,10 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
         return { id, outs: withDeclared(outs, declared) };
       } catch (error) {
         if (createdId === undefined) throw error;
-        throw new ResourceInitError(createdId, withDeclared(progressState, declared), error);
+        // The host stores these properties as the object's outputs verbatim and later loads the
+        // provider from them, so they must carry __provider or the next read/delete cannot run.
+        const properties = { ...withDeclared(progressState, declared), [PROVIDER_KEY]: props[PROVIDER_KEY] };
+        throw new ResourceInitError(createdId, dropUndefined(properties), error);
       }
     },
 

@@ -87,11 +87,12 @@ describe("defineResource", () => {
   it("turns a failure after the object exists into ResourceInitError with the id and what was applied", async () => {
     remote.clear();
     failAfterCreate = true;
-    const error = await thing.create({ name: "n", login: "l", size: 2 }).catch((e) => e);
+    const error = await thing.create({ name: "n", login: "l", size: 2, __provider: "shim" }).catch((e) => e);
     failAfterCreate = false;
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error.id).toBe("1");
-    expect(error.properties).toEqual({ name: "n", login: "l", objectId: 1, [DECLARED_KEY]: ["name", "login", "size"] });
+    // __provider is kept: the host stores these as outputs and loads the provider from them.
+    expect(error.properties).toEqual({ name: "n", login: "l", objectId: 1, [DECLARED_KEY]: ["name", "login", "size"], __provider: "shim" });
     expect(error.reasons).toEqual(["second step failed"]);
     expect(error.message).toMatch(/created 1, but a later step failed: second step failed/);
     // The engine then calls Update with those properties: the missing size is applied.
