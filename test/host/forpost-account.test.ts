@@ -1,0 +1,238 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../sandbox";
+import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
+import { REPO_ROOT } from "../harness/packed-package";
+import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
+import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+
+/**
+ * ForpostAccount through the packed package and Pulumi's real dynamic-provider host, driven with
+ * the engine's own RPC sequences, against the Forpost emulator (an independent server written from
+ * the vendor document). The example program is run under mocks to obtain exactly what a program
+ * registers, including the serialized provider.
+ */
+const PASSWORD = "test-only-host-forpost-pw";
+const TYPE = "pulumi-nodejs:dynamic/forpost:Account";
+let sandbox: RunningSandbox;
+let programDir: string;
+let host: ProviderHost;
+let engine: MiniEngine;
+let config: Record<string, string>;
+const hosts: ProviderHost[] = [];
+
+const vendorCalls = () => sandbox.forpost.emulator.log.entries().map((e) => e.route);
+const clearVendorLog = () => sandbox.forpost.emulator.log.clear();
+
+async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
+  const run = await runProgramUnderMocks({
+    programFile: "index.ts",
+    cwd: programDir,
+    config: { ...config, ...extraConfig },
+    secretConfigKeys: ["forpost:adminPassword"],
+  });
+  return run.registrations;
+}
+
+async function startHost(): Promise<ProviderHost> {
+  const h = await ProviderHost.start({ cwd: programDir });
+  hosts.push(h);
+  return h;
+}
+
+function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
+  return r.map((x) => ({ ...x, inputs: { ...x.inputs, ...inputs } }));
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ forpost: { adminPassword: PASSWORD } });
+  config = {
+    "forpost:url": sandbox.forpost.url,
+    "forpost:adminLogin": sandbox.forpost.adminLogin,
+    "forpost:adminPassword": PASSWORD,
+  };
+  programDir = path.join(inject("packedAppDir"), "host-forpost");
+  fs.mkdirSync(programDir, { recursive: true });
+  for (const file of ["index.ts", "Pulumi.yaml"]) {
+    fs.copyFileSync(path.join(REPO_ROOT, "examples", "forpost", file), path.join(programDir, file));
+  }
+  host = await startHost();
+  engine = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+});
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.stop()));
+  await sandbox?.stop();
+});
+
+describe("ForpostAccount through the provider host", () => {
+  let registrations: Registration[];
+
+  it("serializes a small provider with no credentials, endpoints or implementation code", async () => {
+    registrations = await program();
+    expect(registrations.map((r) => r.type)).toEqual([TYPE]);
+    const [acme] = registrations;
+    expect(acme!.providerSize).toBeLessThan(4096);
+    const text = acme!.provider!;
+    for (const leak of [PASSWORD, sandbox.forpost.adminLogin, sandbox.forpost.url, "127.0.0.1", "system-api", "AddAccount", "undici", "zod"]) {
+      expect(text).not.toContain(leak);
+    }
+    expect(text).toContain('require("pulumi-telecom/provider")');
+  });
+
+  it("previews a new account with Check only and no vendor call, unknown values included", async () => {
+    clearVendorLog();
+    const steps = await engine.preview(withInputs(registrations, { contractNumber: UNKNOWN, allowedTariffIds: [1, UNKNOWN] }));
+    expect(steps.map((s) => s.op)).toEqual(["create"]);
+    expect(engine.lastRpcs.map((r) => r.method)).toEqual(["configure", "check"]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("creates the account; the id is the Forpost account ID and every field is read back", async () => {
+    clearVendorLog();
+    const steps = await engine.up(registrations);
+    expect(steps).toMatchObject([{ op: "create", id: "1001" }]);
+    const [state] = Object.values(engine.state());
+    expect(state!.outputs).toMatchObject({
+      name: "ACME Ltd",
+      maxCameraCount: 8,
+      contractNumber: "C-1001",
+      allowedTariffIds: [1, 2],
+      defaultCameraTariffId: 2,
+      isActive: true,
+      accountId: 1001,
+    });
+    expect(sandbox.forpost.emulator.accounts.get(1001)).toMatchObject({ Name: "ACME Ltd", AllowedTariffIDs: [1, 2], DefaultCameraTariffID: 2 });
+    expect(vendorCalls()).toEqual([
+      "FindAccounts",
+      "AddAccount",
+      "SetAccountDefaultCameraTariff",
+      "SetAllowedAccountTariffs",
+      "FindAccounts",
+      "GetAllowedAccountTariffs",
+      "GetAccountDefaultCameraTariff",
+    ]);
+  });
+
+  it("refreshes without change, and the next plan is a no-op that calls nothing", async () => {
+    clearVendorLog();
+    expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: false }]);
+    expect(vendorCalls()).toEqual(["FindAccounts", "GetAllowedAccountTariffs", "GetAccountDefaultCameraTariff"]);
+    clearVendorLog();
+    expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["same"]);
+    expect((await engine.up(registrations)).map((s) => s.op)).toEqual(["same"]);
+    expect(engine.lastRpcs.map((r) => r.method)).toEqual(["check", "diff"]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("updates in place, sending EditAccount with only the changed field", async () => {
+    registrations = await program({ "forpost-example:maxCameraCount": "16" });
+    clearVendorLog();
+    expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
+    expect(vendorCalls()).toEqual([]);
+    const steps = await engine.up(registrations);
+    expect(steps).toMatchObject([{ op: "update", id: "1001" }]);
+    const edits = sandbox.forpost.emulator.log.entries("EditAccount");
+    expect(edits).toHaveLength(1);
+    const { AdminLogin: _l, AdminPassword: _p, ...sent } = edits[0]!.params;
+    expect(sent).toEqual({ ID: "1001", MaxCameraCount: "16" });
+    expect(vendorCalls()).toEqual(["EditAccount", "FindAccounts", "GetAllowedAccountTariffs", "GetAccountDefaultCameraTariff"]);
+    expect(Object.values(engine.state())[0]!.outputs.maxCameraCount).toBe(16);
+  });
+
+  it("detects drift made outside Pulumi on refresh, shows it in the next plan, and the next up restores it", async () => {
+    sandbox.forpost.emulator.accounts.patch(1001, { MaxCameraCount: 2, AllowedTariffIDs: [3], DefaultCameraTariffID: 3 });
+    expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: true }]);
+    const [state] = Object.values(engine.state());
+    expect(state!.inputs).toMatchObject({ maxCameraCount: 2, allowedTariffIds: [3], defaultCameraTariffId: 3 });
+    expect(state!.inputs).not.toHaveProperty("isActive"); // not declared by the program
+    expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
+    clearVendorLog();
+    await engine.up(registrations);
+    expect(sandbox.forpost.emulator.accounts.get(1001)).toMatchObject({ MaxCameraCount: 16, AllowedTariffIDs: [1, 2], DefaultCameraTariffID: 2 });
+    const [edit] = sandbox.forpost.emulator.log.entries("EditAccount");
+    expect(Object.keys(edit!.params).sort()).toEqual(["AdminLogin", "AdminPassword", "ID", "MaxCameraCount"]);
+  });
+
+  it("fails check for bad inputs, naming each field, without calling Forpost", async () => {
+    clearVendorLog();
+    const { name: _n, ...noName } = registrations[0]!.inputs;
+    const bad = [{ ...registrations[0]!, inputs: { ...noName, maxCameraCount: -1, networkMask: "255.255.0", defaultCameraTariffId: 3 } }];
+    const steps = await engine.preview(bad);
+    expect(steps[0]!.op).toBe("check-failed");
+    expect(steps[0]!.failures).toEqual([
+      { property: "name", reason: "is required" },
+      { property: "maxCameraCount", reason: "must be 0 or more" },
+      { property: "networkMask", reason: "must be an IPv4 address in the form 192.168.10.0" },
+    ]);
+    const cross = await engine.preview(withInputs(registrations, { defaultCameraTariffId: 3 }));
+    expect(cross[0]!.failures).toEqual([
+      { property: "defaultCameraTariffId", reason: "tariff 3 is not in allowedTariffIds [1, 2]: add it there, or pick one of those" },
+    ]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("deletes; deleting again and refreshing a deleted account both succeed, the latter as gone", async () => {
+    const [state] = Object.values(engine.state());
+    const outputs = { ...state!.outputs };
+    clearVendorLog();
+    expect(await engine.destroy()).toMatchObject([{ op: "delete", id: "1001" }]);
+    expect(sandbox.forpost.emulator.accounts.list()).toEqual([]);
+    expect(vendorCalls()).toEqual(["DeleteAccount"]);
+    const urn = engine.urnOf(TYPE, "acme");
+    await expect(host.delete(urn, "1001", outputs)).resolves.toBeUndefined();
+    const read = await host.read(urn, "1001", outputs, {});
+    expect(read.id).toBe("");
+  });
+
+  it("reports a refresh of an account deleted outside Pulumi as gone and drops it from the state", async () => {
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    const [created] = await fresh.up(registrations);
+    sandbox.forpost.emulator.accounts.delete(Number(created!.id));
+    expect(await fresh.refresh()).toMatchObject([{ op: "gone" }]);
+    expect(fresh.state()).toEqual({});
+  });
+
+  it("keeps an account whose follow-up call failed in state, finishes it on the next up, and can destroy it", async () => {
+    sandbox.forpost.emulator.reset();
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    sandbox.forpost.emulator.faults.set("SetAllowedAccountTariffs", { status: 500, body: { ErrorCode: 1, Error: "storage busy" } });
+    const [step] = await fresh.up(registrations);
+    expect(step!.initFailed?.id).toBe("1001");
+    expect(step!.error).toMatch(/created 1001, but a later step failed: Forpost SetAllowedAccountTariffs failed/);
+    expect(Object.values(fresh.state())[0]).toMatchObject({ id: "1001" });
+    sandbox.forpost.emulator.faults.clear();
+    expect((await fresh.up(registrations)).map((s) => s.op)).toEqual(["update"]);
+    expect(sandbox.forpost.emulator.accounts.get(1001)).toMatchObject({ AllowedTariffIDs: [1, 2] });
+    expect(sandbox.forpost.emulator.accounts.list()).toHaveLength(1);
+    expect((await fresh.destroy()).map((s) => s.op)).toEqual(["delete"]);
+    expect(sandbox.forpost.emulator.accounts.list()).toEqual([]);
+  });
+
+  it("fails clearly on a wrong admin password without echoing it anywhere", async () => {
+    const wrong = "definitely-wrong-password-42";
+    const other = await startHost();
+    const badConfig = { ...config, "forpost:adminPassword": wrong };
+    const bad = new MiniEngine(other, { config: badConfig, secretConfigKeys: ["forpost:adminPassword"] });
+    const [step] = await bad.up(registrations);
+    expect(step!.op).toBe("create");
+    expect(step!.error).toMatch(/access denied \(ErrorCode 3/);
+    expect(step!.error).toContain("forpost:adminPassword / FORPOST_ADMIN_PASSWORD");
+    for (const text of [step!.error!, other.stderr, other.stdout, bad.stateJson()]) {
+      expect(text).not.toContain(wrong);
+    }
+  });
+
+  it("fails clearly when the configuration is missing, naming the keys and both ways to set them", async () => {
+    const other = await startHost();
+    const bare = new MiniEngine(other, { config: { "forpost:url": "not a url" } });
+    const [step] = await bare.up(registrations);
+    expect(step!.error).toMatch(/forpost:url is malformed: must be an http:\/\/ or https:\/\/ URL/);
+    expect(step!.error).toMatch(/forpost:adminLogin is not set\. Set it with `pulumi config set forpost:adminLogin <value>` or the FORPOST_ADMIN_LOGIN environment variable/);
+  });
+
+  it("never leaves the admin password in the state or the host's output", () => {
+    for (const text of [engine.stateJson(), host.stderr, host.stdout]) expect(text).not.toContain(PASSWORD);
+  });
+});
