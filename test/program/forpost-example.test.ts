@@ -1,0 +1,60 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { REPO_ROOT } from "../harness/packed-package";
+import { runProgramUnderMocks } from "../harness/program-under-mocks";
+import { UNKNOWN } from "../harness/provider-host";
+
+/** The Forpost example, installed against the packed package, run under pulumi.runtime.setMocks. */
+let programDir: string;
+const config = { "forpost:url": "https://forpost.example.net", "forpost:adminLogin": "api-admin", "forpost:adminPassword": "mock-only-pw" };
+
+beforeAll(() => {
+  programDir = path.join(inject("packedAppDir"), "program-forpost");
+  fs.mkdirSync(programDir, { recursive: true });
+  for (const file of ["index.ts", "Pulumi.yaml"]) {
+    fs.copyFileSync(path.join(REPO_ROOT, "examples", "forpost", file), path.join(programDir, file));
+  }
+});
+
+describe("examples/forpost under mocks", () => {
+  it("registers one ForpostAccount with the example's inputs and the provider shim", async () => {
+    const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config, secretConfigKeys: ["forpost:adminPassword"] });
+    expect(run.registrations).toHaveLength(1);
+    const [acct] = run.registrations;
+    expect(acct).toMatchObject({ type: "pulumi-nodejs:dynamic/forpost:Account", name: "acme", custom: true, secretInputKeys: [] });
+    const { __provider, ...inputs } = acct!.inputs;
+    expect(inputs).toEqual({
+      name: "ACME Ltd",
+      maxCameraCount: 8,
+      maxLoginCount: 3,
+      maxCameraOnlineTranslationCount: 4,
+      maxCameraArchivalTranslationCount: 2,
+      maxCameraUserOnlineTranslationCount: 2,
+      maxCameraUserArchivalTranslationCount: 1,
+      contractNumber: "C-1001",
+      allowedTariffIds: [1, 2],
+      defaultCameraTariffId: 2,
+    });
+    expect(typeof __provider).toBe("string");
+    expect(acct!.providerSize).toBeLessThan(4096);
+    expect(acct!.provider).not.toContain("mock-only-pw");
+    expect(acct!.provider).not.toContain("forpost.example.net");
+    expect(run.exports.forpostAccountId).toBe("acme-id");
+  });
+
+  it("takes the example's knobs from stack config", async () => {
+    const run = await runProgramUnderMocks({
+      programFile: "index.ts",
+      cwd: programDir,
+      config: { ...config, "forpost-example:maxCameraCount": "16", "forpost-example:name": "ACME Holding" },
+    });
+    expect(run.registrations[0]!.inputs).toMatchObject({ maxCameraCount: 16, name: "ACME Holding" });
+  });
+
+  it("leaves the id and every read-back output unknown during preview", async () => {
+    const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config, preview: true });
+    expect(run.registrations).toHaveLength(1);
+    expect(run.exports).toEqual({ forpostAccountId: UNKNOWN, forpostAccountActive: UNKNOWN });
+  });
+});
