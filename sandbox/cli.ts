@@ -4,7 +4,7 @@
  * stack at them, and runs until SIGINT/SIGTERM.
  */
 import { sandboxInstructions, sandboxJson } from "./cli-output";
-import { startSandbox } from "./index";
+import { startSandbox, type RunningSandbox } from "./index";
 
 const USAGE = `Usage: pulumi-telecom-sandbox [--port-base <n>] [--json] [--help]
 
@@ -55,27 +55,34 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const sandbox = await startSandbox(args.portBase === undefined ? {} : { portBase: args.portBase });
-  process.stdout.write(`${args.json ? sandboxJson(sandbox) : sandboxInstructions(sandbox)}\n`);
-
+  // Handlers go in before anything is printed: a script may signal as soon as it reads the first
+  // line, and a signal without a handler would kill the process without stopping the servers.
+  let sandbox: RunningSandbox | undefined;
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second signal while stopping: give up waiting.
-      process.exit(1);
-    }
-    stopping = true;
-    if (!args.json) process.stderr.write(`\n${signal}: stopping the sandbox\n`);
-    sandbox.stop().then(
+  const stop = (running: RunningSandbox) =>
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`failed to stop the sandbox: ${(error as Error).message}\n`);
         process.exit(1);
       },
     );
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A second signal while stopping: give up waiting.
+    if (stopping) process.exit(1);
+    stopping = true;
+    if (!args.json) process.stderr.write(`\n${signal}: stopping the sandbox\n`);
+    if (sandbox) void stop(sandbox);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+
+  sandbox = await startSandbox(args.portBase === undefined ? {} : { portBase: args.portBase });
+  if (stopping) {
+    await stop(sandbox);
+    return;
+  }
+  process.stdout.write(`${args.json ? sandboxJson(sandbox) : sandboxInstructions(sandbox)}\n`);
 }
 
 main().catch((error: unknown) => {
