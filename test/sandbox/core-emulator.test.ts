@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { jsonBodyOf, jsonResponse, VendorEmulator, type Route } from "../../sandbox/core";
+import { send } from "./forpost-call";
+
+/** A minimal JSON-over-HTTP vendor with header auth, as the VSAAS emulator will be: the framework on its own. */
+class NotesEmulator extends VendorEmulator {
+  private notes: string[] = [];
+
+  constructor() {
+    super({ vendor: "notes", bodyLimitBytes: 1024 });
+  }
+
+  override state(): unknown {
+    return { notes: this.notes };
+  }
+
+  protected override resetState(): void {
+    this.notes = [];
+  }
+
+  protected override vendorRoutes(): readonly Route[] {
+    return [
+      {
+        name: "notes.add",
+        method: "POST",
+        path: "/api/notes",
+        handler: (request) => {
+          if (request.headers["x-token"] !== "let-me-in") return jsonResponse(401, { error_message: "bad token" });
+          const body = jsonBodyOf(request) as { text: string };
+          this.notes.push(body.text);
+          return jsonResponse(201, { id: this.notes.length });
+        },
+      },
+      { name: "notes.list", method: "GET", path: "/api/notes", handler: () => jsonResponse(200, this.notes) },
+      {
+        name: "notes.crash",
+        method: "GET",
+        path: "/api/crash",
+        handler: () => {
+          throw new Error("boom");
+        },
+      },
+    ];
+  }
+}
+
+const emulator = new NotesEmulator();
+let url: string;
+
+beforeAll(async () => {
+  url = await emulator.start();
+});
+afterAll(() => emulator.stop());
+beforeEach(() => emulator.reset());
+
+const addNote = (body: unknown) =>
+  send(`${url}/api/notes`, { method: "POST", headers: { "content-type": "application/json", "x-token": "let-me-in" }, body: JSON.stringify(body) });
+
+describe("VendorEmulator", () => {
+  it("listens on 127.0.0.1 and routes JSON requests to the vendor's handlers", async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await addNote({ text: "hello" })).json).toEqual({ id: 1 });
+    expect((await send(`${url}/api/notes`)).json).toEqual(["hello"]);
+    expect(emulator.state()).toEqual({ notes: ["hello"] });
+  });
+
+  it("logs JSON body fields with secret-looking keys redacted", async () => {
+    await addNote({ text: "x", apiKey: "k-123", password: "p-456" });
+    expect(emulator.log.entries()[0]).toMatchObject({ route: "notes.add", status: 201, params: { text: "x", apiKey: "***", password: "***" } });
+  });
+
+  it("answers 404 for unknown paths, 405 with Allow for wrong methods, 500 when a handler throws", async () => {
+    expect((await send(`${url}/nowhere`)).status).toBe(404);
+    const wrongMethod = await send(`${url}/api/notes`, { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST, GET");
+    const crash = await send(`${url}/api/crash`);
+    expect(crash.status).toBe(500);
+    expect(crash.json).toEqual({ error: "notes emulator failed: boom" });
+  });
+
+  it("refuses bodies over the limit with 413", async () => {
+    expect((await addNote({ text: "x".repeat(2000) })).status).toBe(413);
+    expect(emulator.state()).toEqual({ notes: [] });
+  });
+
+  it("applies faults to its routes by name", async () => {
+    emulator.faults.set("notes.list", { status: 429, headers: { "Retry-After": "1" }, times: 1 });
+    const limited = await send(`${url}/api/notes`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect((await send(`${url}/api/notes`)).status).toBe(200);
+  });
+
+  it("stops listening on stop() and refuses a second start while running", async () => {
+    const other = new NotesEmulator();
+    const otherUrl = await other.start();
+    await expect(other.start()).rejects.toThrow(/already started/);
+    await other.stop();
+    await other.stop();
+    await expect(fetch(`${otherUrl}/api/notes`)).rejects.toThrow();
+    expect(() => other.url).toThrow(/not started/);
+  });
+});
