@@ -1,0 +1,95 @@
+import type { RunningSandbox } from "../../sandbox";
+import { MiniEngine, type Step } from "../../test/harness/mini-engine";
+import { runProgramUnderMocks } from "../../test/harness/program-under-mocks";
+import { ProviderHost } from "../../test/harness/provider-host";
+
+export interface HostDemoOptions {
+  programDir: string;
+  sandbox: RunningSandbox;
+  /** The example's project name (config keys of the example are `<project>:<key>`). */
+  project: string;
+  log: (line: string) => void;
+}
+
+/**
+ * The example's lifecycle without the CLI: the program runs under Pulumi's mocks to get exactly
+ * what it registers, and a small engine plays preview / up / refresh / destroy against Pulumi's
+ * real dynamic-provider host, which loads pulumi-telecom from the program's node_modules.
+ */
+export async function runThroughProviderHost(options: HostDemoOptions): Promise<void> {
+  const { programDir, sandbox, project, log } = options;
+  const config = Object.fromEntries(sandbox.pulumiConfig.map((e) => [e.key, e.value]));
+  const secretConfigKeys = sandbox.pulumiConfig.filter((e) => e.secret).map((e) => e.key);
+  const emulator = sandbox.forpost.emulator;
+  const program = async (extra: Record<string, string> = {}) =>
+    (await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extra }, secretConfigKeys })).registrations;
+
+  const host = await ProviderHost.start({ cwd: programDir });
+  try {
+    const engine = new MiniEngine(host, { config, secretConfigKeys, project, stack: "demo" });
+    let step = 0;
+    const phase = async (title: string, action: () => Promise<Step[]>) => {
+      emulator.log.clear();
+      const before = outputsByUrn(engine);
+      const steps = await action();
+      const calls = emulator.log.entries().map((e) => e.route);
+      log(`\n${++step}. ${title}`);
+      for (const s of steps) log(`   ${describeStep(s, before[s.urn], outputsByUrn(engine)[s.urn])}`);
+      log(`   Forpost calls: ${calls.length === 0 ? "none" : calls.join(", ")}`);
+      const failed = steps.find((s) => s.error || s.failures);
+      if (failed) throw new Error(`demo step failed: ${failed.error ?? JSON.stringify(failed.failures)}`);
+    };
+
+    const initial = await program();
+    await phase("pulumi preview (a new stack): Check only, nothing sent to Forpost", () => engine.preview(initial));
+    await phase("pulumi up: the account is created", () => engine.up(initial));
+    await phase("pulumi refresh: read back, nothing changed", () => engine.refresh());
+    await phase("pulumi up again: nothing to do", () => engine.up(initial));
+    const bigger = await program({ [`${project}:maxCameraCount`]: "16" });
+    await phase("pulumi config set maxCameraCount 16 && pulumi up: changed in place", () => engine.up(bigger));
+    const [id] = Object.values(engine.state()).map((s) => Number(s.id));
+    emulator.accounts.patch(id!, { MaxCameraCount: 2 });
+    log(`\n   (someone sets the account's camera limit to 2 in the Forpost portal)`);
+    await phase("pulumi refresh: the drift is read back", () => engine.refresh());
+    await phase("pulumi up: the declared value is restored", () => engine.up(bigger));
+    await phase("pulumi destroy: the account is deleted", () => engine.destroy());
+    log(`\nDone: Forpost now holds ${emulator.accounts.list().length} accounts. RPCs to the provider host: ${JSON.stringify(host.rpcCounts())}`);
+  } finally {
+    await host.stop();
+  }
+}
+
+function outputsByUrn(engine: MiniEngine): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(engine.state()).map(([urn, s]) => [urn, s.outputs]));
+}
+
+function describeStep(s: Step, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string {
+  const name = s.urn.split("::").pop();
+  const changes = diffOutputs(before, after);
+  switch (s.op) {
+    case "create":
+      return after ? `+ created ${name} (id ${s.id}): ${summary(after)}` : `+ would create ${name}`;
+    case "update":
+      return after && before ? `~ updated ${name}: ${changes}` : `~ would update ${name}`;
+    case "same":
+      return `= ${name} unchanged`;
+    case "refresh":
+      return s.changed ? `~ ${name} read back with drift: ${changes}` : `= ${name} read back, as in the state`;
+    case "delete":
+      return `- deleted ${name} (id ${s.id})`;
+    default:
+      return `${s.op} ${name}`;
+  }
+}
+
+const SHOWN = ["name", "maxCameraCount", "maxLoginCount", "contractNumber", "allowedTariffIds", "defaultCameraTariffId", "isActive"];
+
+function summary(outputs: Record<string, unknown>): string {
+  return SHOWN.filter((k) => outputs[k] !== undefined).map((k) => `${k}=${JSON.stringify(outputs[k])}`).join(" ");
+}
+
+function diffOutputs(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string {
+  if (!before || !after) return "";
+  const keys = Object.keys(after).filter((k) => !k.startsWith("__") && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return keys.map((k) => `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(", ") || "no field changed";
+}
