@@ -4,22 +4,12 @@ import { ResourceInitError } from "../../provider/core/errors";
 import { DECLARED_KEY } from "../../provider/core/resource";
 import { forpostAccount } from "../../provider/forpost/account";
 import { startSandbox, type RunningSandbox } from "../../sandbox";
+import { ACME_INPUTS, CREATE_CALLS, READ_CALLS } from "../fixtures/forpost-acme";
 
 /** The resource's own methods (what the host calls), against the emulator, without the host. */
 const PASSWORD = "test-only-forpost-pw";
 let sandbox: RunningSandbox;
-const acme = {
-  name: "ACME Ltd",
-  maxCameraCount: 8,
-  maxLoginCount: 3,
-  maxCameraOnlineTranslationCount: 4,
-  maxCameraArchivalTranslationCount: 2,
-  maxCameraUserOnlineTranslationCount: 2,
-  maxCameraUserArchivalTranslationCount: 1,
-  contractNumber: "C-1001",
-  allowedTariffIds: [1, 2],
-  defaultCameraTariffId: 2,
-};
+const acme = ACME_INPUTS;
 const log = (route?: string) => sandbox.forpost.emulator.log.entries(route);
 const routes = () => log().map((e) => e.route);
 
@@ -51,17 +41,7 @@ describe("forpostAccount against the emulator", () => {
     expect(id).toBe("1001");
     expect(outs).toMatchObject({ ...acme, accountId: 1001, isActive: true, isSupportEnabled: false, isLoginLocked: false });
     expect(outs[DECLARED_KEY]).toEqual(Object.keys(acme));
-    expect(routes()).toEqual([
-      "FindAccounts", // the contract number is free
-      "AddAccount",
-      // A new account allows every tariff, so the default can go first without a window in
-      // which it is outside the allowed list.
-      "SetAccountDefaultCameraTariff",
-      "SetAllowedAccountTariffs",
-      "FindAccounts",
-      "GetAllowedAccountTariffs",
-      "GetAccountDefaultCameraTariff",
-    ]);
+    expect(routes()).toEqual(CREATE_CALLS);
   });
 
   it("updates only what changed: EditAccount with just those fields, tariffs by their own calls", async () => {
@@ -79,7 +59,7 @@ describe("forpostAccount against the emulator", () => {
 
     sandbox.forpost.emulator.log.clear();
     await forpostAccount.update(id, after, { ...news, allowedTariffIds: [3], defaultCameraTariffId: 3 });
-    expect(routes()).toEqual(["SetAllowedAccountTariffs", "SetAccountDefaultCameraTariff", "FindAccounts", "GetAllowedAccountTariffs", "GetAccountDefaultCameraTariff"]);
+    expect(routes()).toEqual(["SetAllowedAccountTariffs", "SetAccountDefaultCameraTariff", ...READ_CALLS]);
   });
 
   it("sends nothing when nothing changed", async () => {

@@ -6,6 +6,7 @@ import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
 import { REPO_ROOT } from "../harness/packed-package";
 import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
 import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { CREATE_CALLS, READ_CALLS } from "../fixtures/forpost-acme";
 
 /**
  * ForpostAccount through the packed package and Pulumi's real dynamic-provider host, driven with
@@ -104,21 +105,13 @@ describe("ForpostAccount through the provider host", () => {
       accountId: 1001,
     });
     expect(sandbox.forpost.emulator.accounts.get(1001)).toMatchObject({ Name: "ACME Ltd", AllowedTariffIDs: [1, 2], DefaultCameraTariffID: 2 });
-    expect(vendorCalls()).toEqual([
-      "FindAccounts",
-      "AddAccount",
-      "SetAccountDefaultCameraTariff",
-      "SetAllowedAccountTariffs",
-      "FindAccounts",
-      "GetAllowedAccountTariffs",
-      "GetAccountDefaultCameraTariff",
-    ]);
+    expect(vendorCalls()).toEqual(CREATE_CALLS);
   });
 
   it("refreshes without change, and the next plan is a no-op that calls nothing", async () => {
     clearVendorLog();
     expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: false }]);
-    expect(vendorCalls()).toEqual(["FindAccounts", "GetAllowedAccountTariffs", "GetAccountDefaultCameraTariff"]);
+    expect(vendorCalls()).toEqual(READ_CALLS);
     clearVendorLog();
     expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["same"]);
     expect((await engine.up(registrations)).map((s) => s.op)).toEqual(["same"]);
@@ -137,7 +130,7 @@ describe("ForpostAccount through the provider host", () => {
     expect(edits).toHaveLength(1);
     const { AdminLogin: _l, AdminPassword: _p, ...sent } = edits[0]!.params;
     expect(sent).toEqual({ ID: "1001", MaxCameraCount: "16" });
-    expect(vendorCalls()).toEqual(["EditAccount", "FindAccounts", "GetAllowedAccountTariffs", "GetAccountDefaultCameraTariff"]);
+    expect(vendorCalls()).toEqual(["EditAccount", ...READ_CALLS]);
     expect(Object.values(engine.state())[0]!.outputs.maxCameraCount).toBe(16);
   });
 

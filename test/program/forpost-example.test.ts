@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { REPO_ROOT } from "../harness/packed-package";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
 import { UNKNOWN } from "../harness/provider-host";
+import { ACME_INPUTS } from "../fixtures/forpost-acme";
 
 /** The Forpost example, installed against the packed package, run under pulumi.runtime.setMocks. */
 let programDir: string;
@@ -24,18 +25,7 @@ describe("examples/forpost under mocks", () => {
     const [acct] = run.registrations;
     expect(acct).toMatchObject({ type: "pulumi-nodejs:dynamic/forpost:Account", name: "acme", custom: true, secretInputKeys: [] });
     const { __provider, ...inputs } = acct!.inputs;
-    expect(inputs).toEqual({
-      name: "ACME Ltd",
-      maxCameraCount: 8,
-      maxLoginCount: 3,
-      maxCameraOnlineTranslationCount: 4,
-      maxCameraArchivalTranslationCount: 2,
-      maxCameraUserOnlineTranslationCount: 2,
-      maxCameraUserArchivalTranslationCount: 1,
-      contractNumber: "C-1001",
-      allowedTariffIds: [1, 2],
-      defaultCameraTariffId: 2,
-    });
+    expect(inputs).toEqual(ACME_INPUTS);
     expect(typeof __provider).toBe("string");
     expect(acct!.providerSize).toBeLessThan(4096);
     expect(acct!.provider).not.toContain("mock-only-pw");
