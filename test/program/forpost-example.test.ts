@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import { promisify } from "node:util";
 import * as path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { REPO_ROOT } from "../harness/packed-package";
@@ -46,5 +48,35 @@ describe("examples/forpost under mocks", () => {
     const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config, preview: true });
     expect(run.registrations).toHaveLength(1);
     expect(run.exports).toEqual({ forpostAccountId: UNKNOWN, forpostAccountActive: UNKNOWN });
+  });
+
+  it("type-checks against the packed package's declarations, which reject a wrongly typed input", async () => {
+    fs.writeFileSync(
+      path.join(programDir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, module: "node16", moduleResolution: "node16", target: "ES2022", noEmit: true, types: [] }, files: ["index.ts", "typed.ts"] }),
+    );
+    fs.writeFileSync(
+      path.join(programDir, "typed.ts"),
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import { ForpostAccount, type ForpostAccountArgs } from "pulumi-telecom";',
+        "const args: ForpostAccountArgs = {",
+        '  name: pulumi.output("x"), maxCameraCount: 1, maxLoginCount: 1, maxCameraOnlineTranslationCount: 1,',
+        "  maxCameraArchivalTranslationCount: 1, maxCameraUserOnlineTranslationCount: 1, maxCameraUserArchivalTranslationCount: 1,",
+        "  allowedTariffIds: [pulumi.output(1), 2],",
+        "};",
+        'const a = new ForpostAccount("typed", args);',
+        "export const id: pulumi.Output<string> = a.id;",
+        "export const count: pulumi.Output<number | undefined> = a.maxCameraCount;",
+        "export const accountId: pulumi.Output<number> = a.accountId;",
+        "// @ts-expect-error maxLoginCount must be a number",
+        'new ForpostAccount("bad", { ...args, maxLoginCount: "3" });',
+        "// @ts-expect-error name is required",
+        'new ForpostAccount("bad2", { maxCameraCount: 1 });',
+      ].join("\n"),
+    );
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [programDir] });
+    const result = await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: programDir }).catch((e) => e);
+    expect(result.stdout ?? "").toBe("");
   });
 });
