@@ -213,7 +213,9 @@ export class HttpTransport {
 
   private transportError(error: unknown, request: HttpRequest, where: string): VendorTransportError {
     const kind = classifyNetworkError(error);
-    const retryable = kind.sent === "no" || (request.idempotent && kind.transient);
+    // Retry what may pass (never a TLS or other configuration failure), and a request that is not
+    // idempotent only when it certainly never reached the server.
+    const retryable = kind.transient && (kind.sent === "no" || request.idempotent);
     return new VendorTransportError(`${request.operation}: ${kind.description} (${where})`, {
       vendor: this.vendor,
       operation: request.operation,

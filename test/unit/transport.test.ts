@@ -118,6 +118,16 @@ describe("HttpTransport", () => {
     expect(error.outcomeUnknown).toBe(false);
   });
 
+  it("does not retry a TLS failure, and says what is wrong", async () => {
+    handler = (_req, _b, res) => json(res, 200, {});
+    const t = new HttpTransport({ vendor: "billing", baseUrl: baseUrl.replace("http:", "https:"), timeoutMs: 2_000, maxRetries: 3, retryBaseDelayMs: 5 });
+    const error = await t.send({ operation: "CLN_HOME_LIST", method: "GET", path: "/api.php", idempotent: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(VendorTransportError);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/TLS failure: the server did not answer TLS — is the URL's scheme \(http\/https\) right\?/);
+    expect(hits).toHaveLength(0);
+  });
+
   it("gives up on a server that does not answer within the timeout", async () => {
     handler = () => undefined;
     const started = Date.now();
