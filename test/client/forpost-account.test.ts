@@ -172,3 +172,31 @@ function wire(a: typeof acme) {
     ContractNumber: a.contractNumber,
   };
 }
+
+describe("forpostAccount against a Forpost that answers numbers as numbers and errors with HTTP 200", () => {
+  it("creates, reads and deletes alike, and still recognises errors", async () => {
+    const other = await startSandbox({ forpost: { adminPassword: PASSWORD, emulator: { numbersAsStrings: false, errorStatus: "200" } } });
+    const config: Record<string, string> = {
+      "forpost:url": other.forpost.url,
+      "forpost:adminLogin": other.forpost.adminLogin,
+      "forpost:adminPassword": PASSWORD,
+    };
+    setStackConfig({ get: (k) => config[k] });
+    try {
+      const { id, outs } = await create();
+      expect(outs).toMatchObject({ ...acme, accountId: Number(id) });
+      expect((await forpostAccount.read(id, outs)).inputs).toEqual(acme);
+      await forpostAccount.delete(id, outs);
+      await expect(forpostAccount.delete(id, outs)).resolves.toBeUndefined();
+      config["forpost:adminPassword"] = "not-the-password";
+      setStackConfig({ get: (k) => config[k] });
+      await expect(forpostAccount.read(id, outs)).rejects.toThrow(/access denied \(ErrorCode 3/);
+    } finally {
+      await other.stop();
+      setStackConfig({
+        get: (k) =>
+          ({ "forpost:url": sandbox.forpost.url, "forpost:adminLogin": sandbox.forpost.adminLogin, "forpost:adminPassword": PASSWORD } as Record<string, string>)[k],
+      });
+    }
+  });
+});
