@@ -225,6 +225,15 @@ describe("ForpostAccount through the provider host", () => {
     expect(step!.error).toMatch(/forpost:adminLogin is not set\. Set it with `pulumi config set forpost:adminLogin <value>` or the FORPOST_ADMIN_LOGIN environment variable/);
   });
 
+  it("takes its configuration from FORPOST_* environment variables when the stack sets none", async () => {
+    const other = await ProviderHost.start({ cwd: programDir, env: sandbox.env });
+    hosts.push(other);
+    const envOnly = new MiniEngine(other, { config: {} });
+    sandbox.forpost.emulator.reset();
+    expect(await envOnly.up(registrations)).toMatchObject([{ op: "create", id: "1001" }]);
+    expect((await envOnly.destroy()).map((s) => s.op)).toEqual(["delete"]);
+  });
+
   it("never leaves the admin password in the state or the host's output", () => {
     for (const text of [engine.stateJson(), host.stderr, host.stdout]) expect(text).not.toContain(PASSWORD);
   });

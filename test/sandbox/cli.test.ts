@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { shellQuote } from "../../sandbox/cli-output";
 import { MINIMAL_ACCOUNT, callForpost } from "./forpost-call";
 
@@ -12,6 +12,14 @@ const CLI = path.join(ROOT, "sandbox/cli.ts");
 /** Runs the CLI from source through tsx (no build needed). */
 function startCli(...args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, stdio: "pipe" });
+}
+
+/** Runs the `bin` of the packed package, as `npx pulumi-telecom-sandbox` would for a user. */
+function startPackedCli(...args: string[]): ChildProcessWithoutNullStreams {
+  const appDir = inject("packedAppDir");
+  const manifest = JSON.parse(readFileSync(path.join(appDir, "node_modules/pulumi-telecom/package.json"), "utf8")) as { bin: Record<string, string> };
+  const bin = path.join(appDir, "node_modules/pulumi-telecom", manifest.bin["pulumi-telecom-sandbox"]!);
+  return spawn(process.execPath, [bin, ...args], { cwd: appDir, stdio: "pipe" });
 }
 
 function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
@@ -81,6 +89,19 @@ describe("pulumi-telecom-sandbox CLI", () => {
     expect(stdout).toMatch(/^export FORPOST_URL=http:\/\/127\.0\.0\.1:\d+$/m);
     expect(stdout).toMatch(/^export FORPOST_ADMIN_LOGIN=sandbox-admin$/m);
     child.kill("SIGINT");
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  it("ships in the packed package as its bin, and serves from there", async () => {
+    const child = startPackedCli("--json");
+    try {
+      const printed = JSON.parse(await firstLine(child)) as { forpost: { url: string; adminLogin: string; adminPassword: string } };
+      const { url, adminLogin, adminPassword } = printed.forpost;
+      const tariffs = await callForpost(url, "GetTariffs", {}, { login: adminLogin, password: adminPassword });
+      expect(tariffs.status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
     expect(await exitOf(child)).toBe(0);
   });
 
