@@ -2,6 +2,7 @@ import { z } from "zod";
 import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
 import { defineResource, type CreateProgress, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
+import { withKeyLock } from "../core/key-lock";
 import { decodeWireFields, encodeWireFields, wireFields } from "../core/wire";
 import { ForpostClient } from "./client";
 
@@ -87,7 +88,8 @@ export const forpostAccount = defineResource({
   handlers: {
     async create(i, progress) {
       const client = ForpostClient.fromConfig();
-      const id = await addAccountOnce(client, i);
+      const add = () => addAccountOnce(client, i);
+      const id = i.contractNumber ? await withKeyLock(`forpost:contract:${i.contractNumber}`, add) : await add();
       progress.created(String(id), { ...pick(i, ACCOUNT_FIELDS), accountId: id });
       await applyTariffs(client, id, {}, i, progress);
       return { id: String(id), outs: await readOrFail(client, id) };

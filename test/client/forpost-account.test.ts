@@ -96,6 +96,13 @@ describe("forpostAccount against the emulator", () => {
     expect(log("AddAccount")).toEqual([]);
   });
 
+  it("lets only one of two concurrent creates with the same contract number through", async () => {
+    const results = await Promise.allSettled([create(), create({ ...acme, name: "ACME twin" })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(String((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason)).toMatch(/refusing to create a duplicate/);
+    expect(sandbox.forpost.emulator.accounts.list()).toHaveLength(1);
+  });
+
   it("recovers a create whose answer was lost by finding the account by contract number — no duplicate", async () => {
     sandbox.forpost.emulator.faults.set("AddAccount", { drop: "after", times: 1 });
     const { id } = await create();
