@@ -115,7 +115,7 @@ function validateValue(schema: z.ZodType, value: unknown, path: string): { value
   if (value === UNKNOWN) return { value, failures: [] };
   if (containsUnknown(value)) {
     // Validate the known parts of arrays and objects; unknown elements stay as they are.
-    const inner = unwrap(schema);
+    const inner = unwrapSchema(schema);
     if (Array.isArray(value) && inner instanceof z.ZodArray) {
       const parts = value.map((v, i) => validateValue(inner.element as z.ZodType, v, `${path}[${i}]`));
       return { value: parts.map((p) => p.value), failures: parts.flatMap((p) => p.failures) };
@@ -140,7 +140,8 @@ function validateValue(schema: z.ZodType, value: unknown, path: string): { value
   };
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The schema inside optional/nullable/default/pipe wrappers. */
+export function unwrapSchema(schema: z.ZodType): z.ZodType {
   let s: z.ZodType = schema;
   for (;;) {
     if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { inputMeta } from "./schema";
+import { inputMeta, unwrapSchema } from "./schema";
 
 /**
  * Moving field values between the resource schema and a vendor's wire format. A field's wire name
@@ -20,16 +20,15 @@ export const wireInt = z.union([
 type Kind = "number" | "boolean" | "string" | "other";
 
 function kindOf(schema: z.ZodType): Kind {
-  let s: z.ZodType = schema;
-  for (;;) {
-    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
-    else if (s instanceof z.ZodDefault) s = s.removeDefault() as z.ZodType;
-    else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
-    else break;
-  }
+  const s = unwrapSchema(schema);
   if (s instanceof z.ZodNumber) return "number";
   if (s instanceof z.ZodBoolean) return "boolean";
-  if (s instanceof z.ZodString || s instanceof z.ZodEnum) return "string";
+  if (s instanceof z.ZodString || s instanceof z.ZodStringFormat || s instanceof z.ZodEnum || s instanceof z.ZodLiteral) return "string";
+  if (s instanceof z.ZodUnion) {
+    // e.g. an IPv4 address or "" (to clear): one kind across the options is that kind.
+    const kinds = new Set((s.options as z.ZodType[]).map(kindOf));
+    if (kinds.size === 1) return [...kinds][0]!;
+  }
   return "other";
 }
 

@@ -8,6 +8,7 @@ const schema = z.object({
   count: input(field.nonNegativeInt().optional(), { onChange: "update", wire: "Count", doc: "" }),
   active: input(field.bool().optional(), { onChange: "update", wire: "IsActive", doc: "" }),
   list: input(z.array(z.number()).optional(), { onChange: "update", doc: "no wire name" }),
+  ip: input(field.ipv4().or(z.literal("")).optional(), { onChange: "update", wire: "NetworkIP", doc: "" }),
 });
 
 describe("wire fields", () => {
@@ -28,6 +29,8 @@ describe("wire fields", () => {
 
   it("refuses a value of the wrong type instead of guessing", () => {
     expect(() => decodeWireFields(schema, { Count: "eight" })).toThrow(WireDecodeError);
+    expect(() => decodeWireFields(schema, { NetworkIP: { bad: true } })).toThrow(/NetworkIP = \{"bad":true\} is not a string/);
+    expect(decodeWireFields(schema, { NetworkIP: "10.0.0.0" })).toEqual({ ip: "10.0.0.0" });
     expect(() => decodeWireFields(schema, { IsActive: "yes" })).toThrow(/IsActive = "yes" is not a boolean/);
   });
 });
