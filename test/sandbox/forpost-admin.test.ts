@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ForpostEmulator, type ForpostState } from "../../sandbox/forpost";
-import { ADMIN_LOGIN, ADMIN_PASSWORD, addAccount, admin, callForpost } from "./forpost-call";
+import { describe, expect, it } from "vitest";
+import { type ForpostState } from "../../sandbox/forpost";
+import { ADMIN_PASSWORD, ADMIN_LOGIN, addAccount, admin, callForpost, useForpostEmulator } from "./forpost-call";
 
-const emulator = new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD });
-let url: string;
-
-beforeAll(async () => {
-  url = await emulator.start();
-});
-afterAll(() => emulator.stop());
-beforeEach(() => emulator.reset());
+const forpost = useForpostEmulator();
+const emulator = forpost.emulator;
 
 async function findById(id: number): Promise<Array<Record<string, unknown>>> {
-  return (await callForpost(url, "FindAccounts", { ID: String(id) })).json as Array<Record<string, unknown>>;
+  return (await callForpost(forpost.url, "FindAccounts", { ID: String(id) })).json as Array<Record<string, unknown>>;
 }
 
 describe("request log", () => {
   it("records vendor requests with route, redacted params and status; admin requests are not logged", async () => {
-    await callForpost(url, "AddAccount", {});
-    await callForpost(url, "NoSuch");
-    await admin(url, "GET", "state");
-    const { entries } = (await admin(url, "GET", "log")).json as { entries: Array<Record<string, unknown>> };
+    await callForpost(forpost.url, "AddAccount", {});
+    await callForpost(forpost.url, "NoSuch");
+    await admin(forpost.url, "GET", "state");
+    const { entries } = (await admin(forpost.url, "GET", "log")).json as { entries: Array<Record<string, unknown>> };
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({
       method: "POST",
@@ -35,20 +29,20 @@ describe("request log", () => {
   });
 
   it("filters by route and clears with DELETE /__sandbox/log", async () => {
-    await callForpost(url, "GetTariffs");
-    await callForpost(url, "masAccounts");
-    expect(((await admin(url, "GET", "log?route=GetTariffs")).json as { entries: unknown[] }).entries).toHaveLength(1);
+    await callForpost(forpost.url, "GetTariffs");
+    await callForpost(forpost.url, "masAccounts");
+    expect(((await admin(forpost.url, "GET", "log?route=GetTariffs")).json as { entries: unknown[] }).entries).toHaveLength(1);
     expect(emulator.log.entries("masAccounts")).toHaveLength(1);
-    expect((await admin(url, "DELETE", "log")).status).toBe(200);
+    expect((await admin(forpost.url, "DELETE", "log")).status).toBe(200);
     expect(emulator.log.entries()).toEqual([]);
   });
 });
 
 describe("state and reset", () => {
   it("GET /__sandbox/state shows the accounts with their tariff settings, without credentials", async () => {
-    const id = await addAccount(url, { ContractNumber: "C-9" });
-    await callForpost(url, "SetAllowedAccountTariffs", { AccountID: String(id), TariffIDList: "[1]" });
-    const answer = await admin(url, "GET", "state");
+    const id = await addAccount(forpost.url, { ContractNumber: "C-9" });
+    await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: String(id), TariffIDList: "[1]" });
+    const answer = await admin(forpost.url, "GET", "state");
     const state = answer.json as ForpostState;
     expect(state.accounts).toEqual([expect.objectContaining({ ID: id, ContractNumber: "C-9", MaxCameraCount: 4, AllowedTariffIDs: [1], DefaultCameraTariffID: 0 })]);
     expect(state.tariffs.map((tariff) => tariff.ID)).toEqual([1, 2, 3]);
@@ -57,36 +51,36 @@ describe("state and reset", () => {
   });
 
   it("POST /__sandbox/reset empties accounts, log and faults, and restarts IDs", async () => {
-    await addAccount(url);
+    await addAccount(forpost.url);
     emulator.faults.set("GetTariffs", { status: 500 });
-    expect((await admin(url, "POST", "reset")).status).toBe(200);
+    expect((await admin(forpost.url, "POST", "reset")).status).toBe(200);
     expect(emulator.state().accounts).toEqual([]);
     expect(emulator.log.entries()).toEqual([]);
     expect(emulator.faults.list()).toEqual({});
-    expect(await addAccount(url)).toBe(1001);
+    expect(await addAccount(forpost.url)).toBe(1001);
   });
 
   it("lists route names and answers unknown admin paths with 404", async () => {
-    const routes = (await admin(url, "GET", "routes")).json as { routes: string[] };
+    const routes = (await admin(forpost.url, "GET", "routes")).json as { routes: string[] };
     expect(routes.routes).toContain("AddAccount");
     expect(routes.routes).toHaveLength(48);
-    expect((await admin(url, "GET", "nothing-here")).status).toBe(404);
-    expect((await admin(url, "PUT", "state")).status).toBe(405);
+    expect((await admin(forpost.url, "GET", "nothing-here")).status).toBe(404);
+    expect((await admin(forpost.url, "PUT", "state")).status).toBe(405);
   });
 });
 
 describe("changes behind the client's back", () => {
   it("accounts.patch changes what the API answers (drift)", async () => {
-    const id = await addAccount(url);
+    const id = await addAccount(forpost.url);
     const patched = emulator.accounts.patch(id, { MaxCameraCount: 32, ContractNumber: "X-1", NetworkIP: null, DefaultCameraTariffID: 3 });
     expect(patched).toMatchObject({ ID: id, MaxCameraCount: 32, ContractNumber: "X-1" });
     expect((await findById(id))[0]).toMatchObject({ MaxCameraCount: "32", ContractNumber: "X-1" });
-    expect((await callForpost(url, "GetAccountDefaultCameraTariff", { AccountID: String(id) })).json).toEqual({ ID: "3" });
+    expect((await callForpost(forpost.url, "GetAccountDefaultCameraTariff", { AccountID: String(id) })).json).toEqual({ ID: "3" });
     expect(emulator.accounts.get(id)).toMatchObject({ MaxCameraCount: 32, DefaultCameraTariffID: 3 });
   });
 
   it("accounts.patch validates like the API and refuses unknown accounts and fields", async () => {
-    const id = await addAccount(url);
+    const id = await addAccount(forpost.url);
     expect(() => emulator.accounts.patch(id, { IsActive: 7 as 0 })).toThrow(/IsActive must be 1 or 0/);
     expect(() => emulator.accounts.patch(id, { AllowedTariffIDs: [99] })).toThrow(/99/);
     expect(() => emulator.accounts.patch(id, { Bogus: 1 } as never)).toThrow(/unknown account field/);
@@ -95,7 +89,7 @@ describe("changes behind the client's back", () => {
   });
 
   it("accounts.delete removes an account out of band; accounts.add makes one that pre-exists", async () => {
-    const id = await addAccount(url);
+    const id = await addAccount(forpost.url);
     expect(emulator.accounts.delete(id)).toBe(true);
     expect(emulator.accounts.delete(id)).toBe(false);
     expect(await findById(id)).toEqual([]);
@@ -109,22 +103,22 @@ describe("changes behind the client's back", () => {
       MaxCameraUserArchivalTranslationCount: 1,
       ContractNumber: "P-1",
     });
-    expect((await callForpost(url, "FindAccounts", { ContractNumber: "P-1" })).json).toEqual([
+    expect((await callForpost(forpost.url, "FindAccounts", { ContractNumber: "P-1" })).json).toEqual([
       expect.objectContaining({ ID: String(existing.ID), Name: "Portal-made", IsActive: "1" }),
     ]);
   });
 
   it("the admin routes GET/PATCH/DELETE /__sandbox/accounts/<id> and POST /__sandbox/accounts do the same over HTTP", async () => {
-    const id = await addAccount(url);
-    expect((await admin(url, "GET", `accounts/${id}`)).json).toMatchObject({ ID: id, MaxCameraCount: 4 });
-    const patched = await admin(url, "PATCH", `accounts/${id}`, { IsLoginLocked: 1, LoginLockReason: "debt" });
+    const id = await addAccount(forpost.url);
+    expect((await admin(forpost.url, "GET", `accounts/${id}`)).json).toMatchObject({ ID: id, MaxCameraCount: 4 });
+    const patched = await admin(forpost.url, "PATCH", `accounts/${id}`, { IsLoginLocked: 1, LoginLockReason: "debt" });
     expect(patched.status).toBe(200);
     expect((await findById(id))[0]).toMatchObject({ IsLoginLocked: "1", LoginLockReason: "debt" });
-    expect((await admin(url, "PATCH", `accounts/${id}`, { Quota: -5 })).status).toBe(400);
-    expect((await admin(url, "DELETE", `accounts/${id}`)).json).toEqual({ ok: true });
-    expect((await admin(url, "GET", `accounts/${id}`)).status).toBe(404);
-    expect((await admin(url, "PATCH", `accounts/${id}`, { Quota: 5 })).status).toBe(404);
-    const created = await admin(url, "POST", "accounts", { Name: "Portal", MaxCameraCount: 1, MaxLoginCount: 1 });
+    expect((await admin(forpost.url, "PATCH", `accounts/${id}`, { Quota: -5 })).status).toBe(400);
+    expect((await admin(forpost.url, "DELETE", `accounts/${id}`)).json).toEqual({ ok: true });
+    expect((await admin(forpost.url, "GET", `accounts/${id}`)).status).toBe(404);
+    expect((await admin(forpost.url, "PATCH", `accounts/${id}`, { Quota: 5 })).status).toBe(404);
+    const created = await admin(forpost.url, "POST", "accounts", { Name: "Portal", MaxCameraCount: 1, MaxLoginCount: 1 });
     expect(created.status).toBe(400);
     expect(created.json).toMatchObject({ error: expect.stringContaining("MaxCameraOnlineTranslationCount is required") });
   });

@@ -3,6 +3,9 @@
  * what the vendor document describes, and nothing from provider/ (the emulator must be checked
  * against the document, not against our client).
  */
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { ForpostEmulator } from "../../sandbox/forpost";
+
 export const ADMIN_LOGIN = "test-admin";
 export const ADMIN_PASSWORD = "test-only-password-7f3a";
 
@@ -67,4 +70,25 @@ export async function addAccount(url: string, fields: Record<string, string> = {
   const id = (answer.json as { ID?: unknown } | undefined)?.ID;
   if (answer.status !== 200 || typeof id !== "number") throw new Error(`AddAccount failed: ${answer.status} ${answer.text}`);
   return id;
+}
+
+/**
+ * A Forpost emulator for one test file: started before all its tests, reset (accounts, log,
+ * faults) before each, stopped after all. `url` is readable once the file's tests run.
+ */
+export function useForpostEmulator(): { readonly emulator: ForpostEmulator; readonly url: string } {
+  const emulator = new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD });
+  let url: string | undefined;
+  beforeAll(async () => {
+    url = await emulator.start();
+  });
+  afterAll(() => emulator.stop());
+  beforeEach(() => emulator.reset());
+  return {
+    emulator,
+    get url() {
+      if (url === undefined) throw new Error("the Forpost emulator is not started yet (read url inside a test)");
+      return url;
+    },
+  };
 }

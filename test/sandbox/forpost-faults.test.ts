@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ForpostEmulator } from "../../sandbox/forpost";
-import { ADMIN_LOGIN, ADMIN_PASSWORD, MINIMAL_ACCOUNT, admin, callForpost } from "./forpost-call";
+import { describe, expect, it } from "vitest";
 
-const emulator = new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD });
-let url: string;
+import { MINIMAL_ACCOUNT, admin, callForpost, useForpostEmulator } from "./forpost-call";
 
-beforeAll(async () => {
-  url = await emulator.start();
-});
-afterAll(() => emulator.stop());
-beforeEach(() => emulator.reset());
+const forpost = useForpostEmulator();
+const emulator = forpost.emulator;
 
-const addAccountCall = () => callForpost(url, "AddAccount", { ...MINIMAL_ACCOUNT });
+const addAccountCall = () => callForpost(forpost.url, "AddAccount", { ...MINIMAL_ACCOUNT });
 
 describe("fault injection, set programmatically", () => {
   it("latencyMs delays the answer, which is otherwise normal", async () => {
     emulator.faults.set("masAccounts", { latencyMs: 300 });
     const started = performance.now();
-    const answer = await callForpost(url, "masAccounts");
+    const answer = await callForpost(forpost.url, "masAccounts");
     expect(performance.now() - started).toBeGreaterThanOrEqual(280);
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual([]);
@@ -36,7 +30,7 @@ describe("fault injection, set programmatically", () => {
 
   it("a status fault with an object body answers JSON", async () => {
     emulator.faults.set("GetTariffs", { status: 200, body: { ErrorCode: 1, Error: "Database is down" } });
-    const answer = await callForpost(url, "GetTariffs");
+    const answer = await callForpost(forpost.url, "GetTariffs");
     expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
     expect(answer.json).toEqual({ ErrorCode: 1, Error: "Database is down" });
   });
@@ -65,27 +59,27 @@ describe("fault injection, set programmatically", () => {
 
   it("times applies the fault to the next N matching requests only, then removes it", async () => {
     emulator.faults.set("masAccounts", { status: 502, times: 2 });
-    expect((await callForpost(url, "GetTariffs")).status).toBe(200);
-    expect((await callForpost(url, "masAccounts")).status).toBe(502);
-    expect((await callForpost(url, "masAccounts")).status).toBe(502);
-    expect((await callForpost(url, "masAccounts")).status).toBe(200);
+    expect((await callForpost(forpost.url, "GetTariffs")).status).toBe(200);
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(502);
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(502);
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(200);
     expect(emulator.faults.list()).toEqual({});
   });
 
   it("without times a fault stays until cleared", async () => {
     emulator.faults.set("masAccounts", { status: 500 });
-    for (let i = 0; i < 3; i++) expect((await callForpost(url, "masAccounts")).status).toBe(500);
+    for (let i = 0; i < 3; i++) expect((await callForpost(forpost.url, "masAccounts")).status).toBe(500);
     emulator.faults.clear("masAccounts");
-    expect((await callForpost(url, "masAccounts")).status).toBe(200);
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(200);
   });
 
   it('"*" applies to every route; a route-specific fault wins over it', async () => {
     emulator.faults.set("*", { status: 503 });
     emulator.faults.set("GetTariffs", { status: 429 });
-    expect((await callForpost(url, "masAccounts")).status).toBe(503);
-    expect((await callForpost(url, "GetTariffs")).status).toBe(429);
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(503);
+    expect((await callForpost(forpost.url, "GetTariffs")).status).toBe(429);
     emulator.faults.clear();
-    expect((await callForpost(url, "masAccounts")).status).toBe(200);
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(200);
   });
 
   it("refuses unknown routes and contradictory faults", () => {
@@ -98,31 +92,31 @@ describe("fault injection, set programmatically", () => {
 
 describe("fault injection over the admin routes", () => {
   it("POST /__sandbox/faults sets, GET lists, DELETE clears", async () => {
-    const set = await admin(url, "POST", "faults", { route: "AddAccount", fault: { status: 503, headers: { "Retry-After": "1" } } });
+    const set = await admin(forpost.url, "POST", "faults", { route: "AddAccount", fault: { status: 503, headers: { "Retry-After": "1" } } });
     expect(set.status).toBe(200);
-    expect((await admin(url, "GET", "faults")).json).toEqual({ faults: { AddAccount: { status: 503, headers: { "Retry-After": "1" } } } });
+    expect((await admin(forpost.url, "GET", "faults")).json).toEqual({ faults: { AddAccount: { status: 503, headers: { "Retry-After": "1" } } } });
     expect((await addAccountCall()).status).toBe(503);
-    expect((await admin(url, "DELETE", "faults")).status).toBe(200);
+    expect((await admin(forpost.url, "DELETE", "faults")).status).toBe(200);
     expect((await addAccountCall()).status).toBe(200);
   });
 
   it("DELETE /__sandbox/faults?route=X clears one route only", async () => {
-    await admin(url, "POST", "faults", { route: "AddAccount", fault: { status: 500 } });
-    await admin(url, "POST", "faults", { route: "masAccounts", fault: { status: 500 } });
-    await admin(url, "DELETE", "faults?route=AddAccount");
+    await admin(forpost.url, "POST", "faults", { route: "AddAccount", fault: { status: 500 } });
+    await admin(forpost.url, "POST", "faults", { route: "masAccounts", fault: { status: 500 } });
+    await admin(forpost.url, "DELETE", "faults?route=AddAccount");
     expect(Object.keys(emulator.faults.list())).toEqual(["masAccounts"]);
   });
 
   it("drops the connection on a fault set over HTTP", async () => {
-    await admin(url, "POST", "faults", { route: "DeleteAccount", fault: { drop: "after", times: 1 } });
+    await admin(forpost.url, "POST", "faults", { route: "DeleteAccount", fault: { drop: "after", times: 1 } });
     const id = emulator.accounts.add({ ...numericMinimal() }).ID;
-    await expect(callForpost(url, "DeleteAccount", { ID: String(id) })).rejects.toThrow();
+    await expect(callForpost(forpost.url, "DeleteAccount", { ID: String(id) })).rejects.toThrow();
     expect(emulator.accounts.get(id)).toBeUndefined();
   });
 
   it("answers 400 to an invalid fault and sets nothing", async () => {
     for (const body of [{ route: "AddAccount", fault: { drop: "sideways" } }, { route: "Nope", fault: { status: 500 } }, { fault: {} }]) {
-      const answer = await admin(url, "POST", "faults", body);
+      const answer = await admin(forpost.url, "POST", "faults", body);
       expect(answer.status).toBe(400);
       expect(answer.json).toMatchObject({ error: expect.any(String) });
     }

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ForpostEmulator } from "../../sandbox/forpost";
-import { ADMIN_LOGIN, ADMIN_PASSWORD, addAccount, callForpost } from "./forpost-call";
+import { ADMIN_PASSWORD, ADMIN_LOGIN, addAccount, callForpost, useForpostEmulator } from "./forpost-call";
 
-const emulator = new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD });
-let url: string;
+const forpost = useForpostEmulator();
 let account: string;
 
-beforeAll(async () => {
-  url = await emulator.start();
-});
-afterAll(() => emulator.stop());
 beforeEach(async () => {
-  emulator.reset();
-  account = String(await addAccount(url));
+  account = String(await addAccount(forpost.url));
 });
 
 function expectError(answer: { status: number; json: unknown }, code: number, text: string): void {
@@ -22,7 +16,7 @@ function expectError(answer: { status: number; json: unknown }, code: number, te
 
 describe("GetTariffs", () => {
   it("answers the seeded catalogue with ID, Name, Comment and Price (numbers as strings)", async () => {
-    const answer = await callForpost(url, "GetTariffs");
+    const answer = await callForpost(forpost.url, "GetTariffs");
     expect(answer.status).toBe(200);
     const tariffs = answer.json as Array<Record<string, unknown>>;
     expect(tariffs.map((tariff) => tariff.ID)).toEqual(["1", "2", "3"]);
@@ -44,17 +38,17 @@ describe("GetTariffs", () => {
 
 describe("SetAllowedAccountTariffs / GetAllowedAccountTariffs", () => {
   it("starts empty (all tariffs allowed), stores a list and answers it as [{ID}]", async () => {
-    expect((await callForpost(url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([]);
-    const set = await callForpost(url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[3, 1, 3]" });
+    expect((await callForpost(forpost.url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([]);
+    const set = await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[3, 1, 3]" });
     expect(set.status).toBe(200);
     expect(set.json).toEqual({ Status: 1 });
-    expect((await callForpost(url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([{ ID: "1" }, { ID: "3" }]);
+    expect((await callForpost(forpost.url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([{ ID: "1" }, { ID: "3" }]);
   });
 
   it("accepts an empty array, meaning all tariffs", async () => {
-    await callForpost(url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[2]" });
-    expect((await callForpost(url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[]" })).json).toEqual({ Status: 1 });
-    expect((await callForpost(url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([]);
+    await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[2]" });
+    expect((await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[]" })).json).toEqual({ Status: 1 });
+    expect((await callForpost(forpost.url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([]);
   });
 
   it.each([
@@ -64,36 +58,36 @@ describe("SetAllowedAccountTariffs / GetAllowedAccountTariffs", () => {
     ["[0]", "JSON array"],
     ['{"ID":1}', "JSON array"],
   ])("rejects TariffIDList=%s with ErrorCode 2 and keeps the old list", async (list, message) => {
-    await callForpost(url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[2]" });
-    const answer = await callForpost(url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: list });
+    await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: "[2]" });
+    const answer = await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: account, TariffIDList: list });
     expect(answer.status).toBe(400);
     expectError(answer, 2, message);
-    expect((await callForpost(url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([{ ID: "2" }]);
+    expect((await callForpost(forpost.url, "GetAllowedAccountTariffs", { AccountID: account })).json).toEqual([{ ID: "2" }]);
   });
 
   it("requires TariffIDList and an existing AccountID", async () => {
-    expectError(await callForpost(url, "SetAllowedAccountTariffs", { AccountID: account }), 2, "TariffIDList is required");
-    expectError(await callForpost(url, "SetAllowedAccountTariffs", { TariffIDList: "[]" }), 2, "AccountID is required");
-    expectError(await callForpost(url, "SetAllowedAccountTariffs", { AccountID: "5", TariffIDList: "[]" }), 2, "Account 5 does not exist");
-    expectError(await callForpost(url, "GetAllowedAccountTariffs", { AccountID: "5" }), 2, "Account 5 does not exist");
+    expectError(await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: account }), 2, "TariffIDList is required");
+    expectError(await callForpost(forpost.url, "SetAllowedAccountTariffs", { TariffIDList: "[]" }), 2, "AccountID is required");
+    expectError(await callForpost(forpost.url, "SetAllowedAccountTariffs", { AccountID: "5", TariffIDList: "[]" }), 2, "Account 5 does not exist");
+    expectError(await callForpost(forpost.url, "GetAllowedAccountTariffs", { AccountID: "5" }), 2, "Account 5 does not exist");
   });
 });
 
 describe("SetAccountDefaultCameraTariff / GetAccountDefaultCameraTariff", () => {
   it("answers ID 0 when none is set, stores a tariff, and clears it with 0", async () => {
-    expect((await callForpost(url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "0" });
-    expect((await callForpost(url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "2" })).json).toEqual({ Status: 1 });
-    expect((await callForpost(url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "2" });
-    expect((await callForpost(url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "0" })).json).toEqual({ Status: 1 });
-    expect((await callForpost(url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "0" });
+    expect((await callForpost(forpost.url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "0" });
+    expect((await callForpost(forpost.url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "2" })).json).toEqual({ Status: 1 });
+    expect((await callForpost(forpost.url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "2" });
+    expect((await callForpost(forpost.url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "0" })).json).toEqual({ Status: 1 });
+    expect((await callForpost(forpost.url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "0" });
   });
 
   it("rejects unknown or malformed tariffs and unknown accounts with ErrorCode 2", async () => {
-    expectError(await callForpost(url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "9" }), 2, "tariff 9 does not exist");
-    expectError(await callForpost(url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "-1" }), 2, "TariffID");
-    expectError(await callForpost(url, "SetAccountDefaultCameraTariff", { AccountID: account }), 2, "TariffID is required");
-    expectError(await callForpost(url, "SetAccountDefaultCameraTariff", { AccountID: "77", TariffID: "1" }), 2, "Account 77 does not exist");
-    expectError(await callForpost(url, "GetAccountDefaultCameraTariff", { AccountID: "77" }), 2, "Account 77 does not exist");
-    expect((await callForpost(url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "0" });
+    expectError(await callForpost(forpost.url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "9" }), 2, "tariff 9 does not exist");
+    expectError(await callForpost(forpost.url, "SetAccountDefaultCameraTariff", { AccountID: account, TariffID: "-1" }), 2, "TariffID");
+    expectError(await callForpost(forpost.url, "SetAccountDefaultCameraTariff", { AccountID: account }), 2, "TariffID is required");
+    expectError(await callForpost(forpost.url, "SetAccountDefaultCameraTariff", { AccountID: "77", TariffID: "1" }), 2, "Account 77 does not exist");
+    expectError(await callForpost(forpost.url, "GetAccountDefaultCameraTariff", { AccountID: "77" }), 2, "Account 77 does not exist");
+    expect((await callForpost(forpost.url, "GetAccountDefaultCameraTariff", { AccountID: account })).json).toEqual({ ID: "0" });
   });
 });
