@@ -24,6 +24,8 @@ export type RunningSandbox = { [K in SandboxVendorName]: InfoOf<Vendors[K]> } & 
   pulumiConfig: SandboxConfigEntry[];
   /** The same as environment variables (FORPOST_URL, ...). */
   env: Record<string, string>;
+  /** What the sandbox command prints per vendor (URL, credentials, admin URL, certificate paths, ...). */
+  summaries: Record<SandboxVendorName, Record<string, string>>;
   /** Stops every emulator. */
   stop(): Promise<void>;
 };
@@ -51,6 +53,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const result: Record<string, unknown> = {
     pulumiConfig: launched.flatMap(([, vendor]) => vendor.pulumiConfig),
     env: Object.assign({}, ...launched.map(([, vendor]) => vendor.env)) as Record<string, string>,
+    summaries: Object.fromEntries(launched.map(([name, vendor]) => [name, vendor.summary])),
     stop: stopAll,
   };
   for (const [name, vendor] of launched) result[name] = vendor.info;

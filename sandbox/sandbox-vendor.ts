@@ -20,6 +20,13 @@ export interface LaunchedVendor<Info> {
   info: Info;
   pulumiConfig: SandboxConfigEntry[];
   env: Record<string, string>;
+  /**
+   * What the sandbox command prints for this vendor (JSON-safe strings): its URL, credentials,
+   * admin URL and anything else a user needs (e.g. where a CA certificate was written).
+   * `--json` prints it as is; the human output prints `adminUrl` and every other key but
+   * credentials, which are already in the config lines.
+   */
+  summary: Record<string, string>;
   stop(): Promise<void>;
 }
 

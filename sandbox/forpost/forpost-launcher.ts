@@ -37,6 +37,7 @@ export const forpostLauncher: VendorLauncher<ForpostSandboxOptions, ForpostSandb
         { key: "forpost:adminPassword", value: adminPassword, secret: true },
       ],
       env: { FORPOST_URL: url, FORPOST_ADMIN_LOGIN: adminLogin, FORPOST_ADMIN_PASSWORD: adminPassword },
+      summary: { url, adminLogin, adminPassword, adminUrl: `${url}/__sandbox` },
       stop: () => emulator.stop(),
     };
   },
