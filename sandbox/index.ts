@@ -4,6 +4,8 @@ import { SANDBOX_VENDORS, type SandboxVendorName } from "./sandbox-vendors";
 export * from "./core";
 export * from "./forpost";
 export type { ForpostSandbox, ForpostSandboxOptions } from "./forpost/forpost-launcher";
+export * from "./stalker";
+export type { StalkerSandbox, StalkerSandboxOptions } from "./stalker/stalker-launcher";
 export type { SandboxConfigEntry } from "./sandbox-vendor";
 
 type Vendors = typeof SANDBOX_VENDORS;

@@ -1,0 +1,13 @@
+/** The Stalker Middleware REST API v1 emulator. */
+export { accountAnswer, looksLikeMac, normalizeMac, WRITABLE_FIELDS, type StalkerAccountRecord, type WritableField } from "./stalker-account";
+export { StalkerAccountStore, StalkerError, type StalkerWrite } from "./stalker-account-store";
+export {
+  DEFAULT_TARIFF_PLANS,
+  STALKER_API_PREFIX,
+  StalkerEmulator,
+  startStalkerEmulator,
+  type StalkerAccountExtras,
+  type StalkerAccountSeed,
+  type StalkerEmulatorOptions,
+  type StalkerState,
+} from "./stalker-emulator";
