@@ -6,4 +6,5 @@
  * ```
  */
 export { ForpostAccount, type ForpostAccountArgs, type ForpostAccountOutputs } from "./forpost/account";
+export { StalkerAccount, type StalkerAccountArgs, type StalkerAccountOutputs } from "./stalker/account";
 export type { InputArgs, OutputProperties } from "./telecom-resource";
