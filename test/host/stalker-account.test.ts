@@ -1,0 +1,269 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../sandbox";
+import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
+import { REPO_ROOT } from "../harness/packed-package";
+import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
+import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { ALICE_INPUTS, CREATE_CALLS, DELETE_CALLS, READ_CALLS, UPDATE_CALLS } from "../fixtures/stalker-alice";
+
+/**
+ * StalkerAccount through the packed package and Pulumi's real dynamic-provider host, driven with
+ * the engine's own RPC sequences, against the Stalker emulator (an independent server written from
+ * the vendor document, where a PUT or DELETE by account number really hits every account sharing it).
+ * The example program runs under mocks to obtain exactly what a program registers.
+ */
+const PASSWORD = "test-only-host-stalker-pw";
+const TYPE = "pulumi-nodejs:dynamic/stalker:Account";
+const MAC = "00:1A:79:00:39:5E";
+const SECRET_CONFIG = ["stalker:password"];
+let sandbox: RunningSandbox;
+let programDir: string;
+let host: ProviderHost;
+let engine: MiniEngine;
+let config: Record<string, string>;
+const hosts: ProviderHost[] = [];
+
+const emulator = () => sandbox.stalker.emulator;
+const vendorCalls = () => emulator().log.entries().map((e) => e.route);
+const clearVendorLog = () => emulator().log.clear();
+/** The subscriber who is not ours: shares account number 100 with the example's account. */
+const NEIGHBOUR = { login: "neighbour", password: "neighbour-fake-pw", full_name: "Neighbour", account_number: "100", tariff_plan: "BASIC" };
+const neighbourUntouched = () =>
+  expect(emulator().account("neighbour")).toMatchObject({ full_name: "Neighbour", account_number: "100", tariff_plan: "BASIC", status: 1 });
+
+async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
+  const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extraConfig }, secretConfigKeys: SECRET_CONFIG });
+  return run.registrations;
+}
+
+async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
+  const h = await ProviderHost.start({ cwd: programDir, env });
+  hosts.push(h);
+  return h;
+}
+
+/** The registrations with inputs changed; `undefined` removes an input. */
+function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
+  return r.map((x) => {
+    const merged: Record<string, unknown> = { ...x.inputs, ...inputs };
+    for (const [k, v] of Object.entries(inputs)) if (v === undefined) delete merged[k];
+    return { ...x, inputs: merged };
+  });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ stalker: { password: PASSWORD } });
+  config = { "stalker:url": sandbox.stalker.url, "stalker:user": sandbox.stalker.user, "stalker:password": PASSWORD };
+  programDir = path.join(inject("packedAppDir"), "host-stalker");
+  fs.mkdirSync(programDir, { recursive: true });
+  for (const file of ["index.ts", "Pulumi.yaml"]) {
+    fs.copyFileSync(path.join(REPO_ROOT, "examples", "stalker", file), path.join(programDir, file));
+  }
+  host = await startHost();
+  engine = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+});
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.stop()));
+  await sandbox?.stop();
+});
+
+describe("StalkerAccount through the provider host", () => {
+  let registrations: Registration[];
+
+  it("serializes a small provider with no credentials, endpoints or implementation code", async () => {
+    registrations = await program();
+    expect(registrations.map((r) => r.type)).toEqual([TYPE]);
+    const text = registrations[0]!.provider!;
+    expect(registrations[0]!.providerSize).toBeLessThan(4096);
+    for (const leak of [PASSWORD, sandbox.stalker.url, "127.0.0.1", "stalker_portal", "undici", "zod"]) expect(text).not.toContain(leak);
+    expect(text).toContain('require("pulumi-telecom/provider")');
+  });
+
+  it("previews a new account with Check only and no vendor call, unknown values included", async () => {
+    emulator().addAccount(NEIGHBOUR);
+    clearVendorLog();
+    const steps = await engine.preview(withInputs(registrations, { accountNumber: UNKNOWN, stbMac: UNKNOWN }));
+    expect(steps.map((s) => s.op)).toEqual(["create"]);
+    expect(engine.lastRpcs.map((r) => r.method)).toEqual(["configure", "check"]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("fails check for a missing login, a malformed MAC, and an account with neither number nor MAC — without calling Stalker", async () => {
+    clearVendorLog();
+    const [noLogin] = await engine.preview(withInputs(registrations, { login: undefined, stbMac: "00:1A:79:39:5E" }));
+    expect(noLogin!.op).toBe("check-failed");
+    expect(noLogin!.failures).toEqual([
+      { property: "login", reason: "is required" },
+      { property: "stbMac", reason: "must be a MAC address such as 00:1A:79:00:39:5E" },
+    ]);
+    const [neither] = await engine.preview(withInputs(registrations, { accountNumber: undefined, stbMac: undefined }));
+    expect(neither!.failures).toEqual([
+      {
+        property: "accountNumber",
+        reason:
+          "set accountNumber or stbMac (or both): the Stalker API addresses an account only by its MAC or its account number, never by its login",
+      },
+    ]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("creates the account: the id is the login, one POST and one GET, the password secret in the state", async () => {
+    clearVendorLog();
+    const steps = await engine.up(registrations);
+    expect(steps).toMatchObject([{ op: "create", id: "alice" }]);
+    expect(vendorCalls()).toEqual(CREATE_CALLS);
+    const [state] = Object.values(engine.state());
+    const { password: _pw, ...visible } = ALICE_INPUTS;
+    expect(state!.outputs).toMatchObject({ ...visible, active: true, stbSn: "", stbType: "", online: false, subscribed: [] });
+    expect(state!.secretOutputKeys).toContain("password");
+    expect(state!.secretInputKeys).toContain("password");
+    expect(engine.stateJson()).not.toContain(ALICE_INPUTS.password);
+    expect(emulator().account("alice")).toMatchObject({ password: ALICE_INPUTS.password, stb_mac: MAC, account_number: "100" });
+    neighbourUntouched();
+  });
+
+  it("refreshes without change with one GET, and the next plan is a no-op that calls nothing", async () => {
+    clearVendorLog();
+    expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: false }]);
+    expect(vendorCalls()).toEqual(READ_CALLS);
+    clearVendorLog();
+    expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["same"]);
+    expect((await engine.up(registrations)).map((s) => s.op)).toEqual(["same"]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("updates in place by MAC, sending only the changed fields, and never touches the neighbour", async () => {
+    registrations = await program({ "stalker-example:tariffPlan": "STANDART", "stalker-example:fullName": "Alice Renamed" });
+    clearVendorLog();
+    expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
+    expect(vendorCalls()).toEqual([]);
+    expect(await engine.up(registrations)).toMatchObject([{ op: "update", id: "alice" }]);
+    expect(vendorCalls()).toEqual(UPDATE_CALLS);
+    const [put] = emulator().log.entries("accounts.put");
+    expect(put).toMatchObject({ path: `/stalker_portal/api/accounts/${MAC}`, params: { full_name: "Alice Renamed", tariff_plan: "STANDART" } });
+    expect(Object.keys(put!.params).sort()).toEqual(["full_name", "tariff_plan"]);
+    expect(emulator().account("alice")).toMatchObject({ tariff_plan: "STANDART", full_name: "Alice Renamed" });
+    neighbourUntouched();
+  });
+
+  it("moves the account to a new MAC with a PUT to its current MAC", async () => {
+    registrations = await program({ "stalker-example:tariffPlan": "STANDART", "stalker-example:fullName": "Alice Renamed", "stalker-example:stbMac": "00-1a-79-00-39-5f" });
+    clearVendorLog();
+    await engine.up(registrations);
+    expect(emulator().log.entries("accounts.put")).toMatchObject([{ path: `/stalker_portal/api/accounts/${MAC}`, params: { stb_mac: "00:1A:79:00:39:5F" } }]);
+    expect(Object.values(engine.state())[0]!.outputs.stbMac).toBe("00:1A:79:00:39:5F");
+  });
+
+  it("detects drift made outside Pulumi on refresh, shows it in the next plan, and the next up restores it", async () => {
+    emulator().editAccount("alice", { full_name: "Changed in the panel", status: "0" });
+    expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: true }]);
+    expect(Object.values(engine.state())[0]!.inputs).toMatchObject({ fullName: "Changed in the panel", active: false });
+    expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
+    clearVendorLog();
+    await engine.up(registrations);
+    expect(emulator().account("alice")).toMatchObject({ full_name: "Alice Renamed", status: 1 });
+    expect(emulator().log.entries("accounts.put")[0]!.params).toEqual({ full_name: "Alice Renamed", status: "1" });
+    neighbourUntouched();
+  });
+
+  it("replaces on a new login, deleting the old account first (its MAC and number must be free)", async () => {
+    const extra = { "stalker-example:tariffPlan": "STANDART", "stalker-example:fullName": "Alice Renamed", "stalker-example:stbMac": "00:1A:79:00:39:5F" };
+    registrations = await program({ ...extra, "stalker-example:login": "alice2" });
+    expect(await engine.preview(registrations)).toMatchObject([{ op: "replace", id: "alice", replaceOrder: "delete-before-create" }]);
+    clearVendorLog();
+    const steps = await engine.up(registrations);
+    expect(steps.map((s) => s.op)).toEqual(["delete", "replace"]);
+    expect(steps[1]).toMatchObject({ id: "alice2" });
+    expect(vendorCalls()).toEqual([...DELETE_CALLS, ...CREATE_CALLS]);
+    expect(emulator().listAccounts().map((a) => a.login).sort()).toEqual(["alice2", "neighbour"]);
+    neighbourUntouched();
+  });
+
+  it("deletes by MAC without touching the neighbour; deleting again and refreshing a deleted account succeed, the latter as gone", async () => {
+    const [state] = Object.values(engine.state());
+    const outputs = { ...state!.outputs };
+    clearVendorLog();
+    expect(await engine.destroy()).toMatchObject([{ op: "delete", id: "alice2" }]);
+    expect(vendorCalls()).toEqual(DELETE_CALLS);
+    expect(emulator().log.entries("accounts.delete")[0]!.path).toBe("/stalker_portal/api/accounts/00:1A:79:00:39:5F");
+    expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour"]);
+    neighbourUntouched();
+    const urn = engine.urnOf(TYPE, "alice-tv");
+    await expect(host.delete(urn, "alice2", outputs)).resolves.toBeUndefined();
+    expect((await host.read(urn, "alice2", outputs, {})).id).toBe("");
+  });
+
+  it("reports a refresh of an account deleted outside Pulumi as gone and drops it from the state", async () => {
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+    const base = await program();
+    await fresh.up(base);
+    emulator().deleteAccount("alice");
+    expect(await fresh.refresh()).toMatchObject([{ op: "gone" }]);
+    expect(fresh.state()).toEqual({});
+  });
+
+  it("an account without a MAC sharing its number: update and destroy are refused, nothing is sent, the neighbour is intact", async () => {
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+    const base = await program();
+    const noMac = withInputs(base, { stbMac: undefined });
+    expect(await fresh.up(noMac)).toMatchObject([{ op: "create", id: "alice" }]);
+    clearVendorLog();
+    const [update] = await fresh.up(withInputs(noMac, { tariffPlan: "STANDART" }));
+    expect(update!.error).toMatch(
+      /StalkerAccount "alice": account number "100" also belongs to 1 other subscriber, and this account has no MAC in Stalker\..*a PUT by account number would change all of them, so nothing was sent\. Set stbMac/,
+    );
+    const [destroy] = await fresh.destroy();
+    expect(destroy!.error).toMatch(/a DELETE by account number would delete all of them, so nothing was sent\. Set stbMac/);
+    expect(vendorCalls()).toEqual(["accounts.get", "accounts.get"]);
+    expect(emulator().log.entries("accounts.put")).toEqual([]);
+    neighbourUntouched();
+    expect(emulator().account("alice")).toMatchObject({ tariff_plan: "FULL" });
+
+    // The way out the error names: the account gets its box's MAC in the panel, the program says so.
+    emulator().editAccount("alice", { stb_mac: MAC });
+    await fresh.refresh();
+    expect((await fresh.up(withInputs(base, { tariffPlan: "STANDART" }))).map((s) => s.op)).toEqual(["update"]);
+    expect((await fresh.destroy()).map((s) => s.op)).toEqual(["delete"]);
+    expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour"]);
+    neighbourUntouched();
+  });
+
+  it("a create whose answer was lost finds the account: no duplicate, no spurious 'Login already in use'", async () => {
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+    emulator().faults.set("accounts.post", { drop: "after", times: 1 });
+    clearVendorLog();
+    expect(await fresh.up(await program())).toMatchObject([{ op: "create", id: "alice" }]);
+    expect(vendorCalls()).toEqual(["accounts.post", "accounts.get", "accounts.get"]);
+    expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour", "alice"]);
+    await fresh.destroy();
+  });
+
+  it("fails clearly on a wrong API password without echoing it anywhere", async () => {
+    const wrong = "definitely-wrong-stalker-pw-42";
+    const other = await startHost();
+    const bad = new MiniEngine(other, { config: { ...config, "stalker:password": wrong }, secretConfigKeys: SECRET_CONFIG });
+    const [step] = await bad.up(registrations);
+    expect(step!.op).toBe("create");
+    expect(step!.error).toMatch(/Stalker POST \/accounts\/ failed: HTTP 401, the REST API refused the credentials/);
+    expect(step!.error).toContain("stalker:user / STALKER_USER and stalker:password / STALKER_PASSWORD");
+    for (const text of [step!.error!, other.stderr, other.stdout, bad.stateJson()]) expect(text).not.toContain(wrong);
+    expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour"]);
+  });
+
+  it("takes its configuration from STALKER_* environment variables when the stack sets none", async () => {
+    const other = await startHost({ STALKER_URL: sandbox.stalker.url, STALKER_USER: sandbox.stalker.user, STALKER_PASSWORD: PASSWORD });
+    const envOnly = new MiniEngine(other, { config: {} });
+    expect(await envOnly.up(await program())).toMatchObject([{ op: "create", id: "alice" }]);
+    expect((await envOnly.destroy()).map((s) => s.op)).toEqual(["delete"]);
+  });
+
+  it("never leaves the API password or a subscriber password in the state or the host's output", () => {
+    for (const text of [engine.stateJson(), host.stderr, host.stdout]) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(ALICE_INPUTS.password);
+    }
+  });
+});
