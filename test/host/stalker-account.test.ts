@@ -45,7 +45,7 @@ async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
 }
 
 /** The registrations with inputs changed; `undefined` removes an input. */
-function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
+function withInputs(r: ResourceDescriptor[], inputs: Record<string, unknown>): ResourceDescriptor[] {
   return r.map((x) => {
     const merged: Record<string, unknown> = { ...x.inputs, ...inputs };
     for (const [k, v] of Object.entries(inputs)) if (v === undefined) delete merged[k];
