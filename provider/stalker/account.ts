@@ -24,6 +24,8 @@ const inputs = z.object({
   fullName: text("full_name", "Name of the subscriber (a person or an organisation)."),
   phone: text("phone", "Subscriber's phone number."),
   comment: text("comment", "Free-text note for operators."),
+  // Assumption: Stalker splits identifiers on "," and reads one with a colon as a MAC; "/" and "\\"
+  // would change the path. Such numbers could address the wrong accounts, so check refuses them.
   accountNumber: input(
     field
       .text()

@@ -23,7 +23,11 @@ const envelope = z.looseObject({
 });
 const accountList = z.array(z.looseObject({ login: z.union([z.string(), z.number().transform(String)]) }));
 
-/** The error text Stalker answers when an identifier matches no account. */
+/**
+ * The error text Stalker answers (HTTP 200, status ERROR) when a single identifier matches no
+ * account. Assumed to mean "no such account" for GET (gone) and DELETE (already deleted); the
+ * document does not list error texts.
+ */
 export const ACCOUNT_NOT_FOUND = "Account not found";
 
 /**
