@@ -6,4 +6,5 @@
  * ```
  */
 export { ForpostAccount, type ForpostAccountArgs, type ForpostAccountOutputs } from "./forpost/account";
+export { VsaasOrganization, type VsaasOrganizationArgs, type VsaasOrganizationOutputs } from "./vsaas/organization";
 export type { InputArgs, OutputProperties } from "./telecom-resource";

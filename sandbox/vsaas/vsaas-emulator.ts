@@ -39,6 +39,19 @@ export interface VsaasEmulatorOptions {
   firstExternalId?: number;
 }
 
+/**
+ * What the billing saw of one request's headers (the request log keeps parameters only). The
+ * password is never kept: only whether it was sent and matched.
+ */
+export interface VsaasHeaderRecord {
+  route: string | null;
+  contentType: string | undefined;
+  xUser: string | undefined;
+  xDomainId: string | undefined;
+  xPasswordSent: boolean;
+  xPasswordMatched: boolean;
+}
+
 /** A JSON snapshot of the emulator, served at `GET /__sandbox/state`. */
 export interface VsaasState {
   domain: { id: number; title: string };
@@ -74,6 +87,7 @@ export class VsaasEmulator extends VendorEmulator {
   readonly organizations: VsaasOrganizationControls;
   private readonly options: Required<VsaasEmulatorOptions>;
   private readonly store: VsaasStore;
+  private readonly headerRecords: VsaasHeaderRecord[] = [];
 
   constructor(options: VsaasEmulatorOptions) {
     super({ vendor: "vsaas" });
@@ -116,6 +130,12 @@ export class VsaasEmulator extends VendorEmulator {
 
   protected override resetState(): void {
     this.store.reset();
+    this.headerRecords.length = 0;
+  }
+
+  /** The auth and content-type headers of every billing request since the last reset, oldest first. */
+  billingHeaders(): VsaasHeaderRecord[] {
+    return this.headerRecords.map((record) => ({ ...record }));
   }
 
   protected override secretValues(): readonly string[] {
@@ -229,6 +249,15 @@ export class VsaasEmulator extends VendorEmulator {
   private billing(request: SandboxRequest, handler: () => SandboxResponse): SandboxResponse {
     const user = header(request, "x-user");
     const password = header(request, "x-password");
+    this.headerRecords.push({
+      route: request.route,
+      contentType: header(request, "content-type"),
+      xUser: user,
+      xDomainId: header(request, "x-domain-id"),
+      xPasswordSent: password !== undefined,
+      xPasswordMatched: password !== undefined && sameSecret(password, this.options.password),
+    });
+    if (this.headerRecords.length > 1000) this.headerRecords.shift();
     if (user === undefined || password === undefined || !sameSecret(user.toLowerCase(), this.options.user.toLowerCase()) || !sameSecret(password, this.options.password)) {
       return jsonResponse(401, { error: "You need to sign in or sign up before continuing." });
     }

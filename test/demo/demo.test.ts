@@ -44,7 +44,10 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
     );
     const lines: string[] = [];
     await runDemo({ log: (l) => lines.push(l), pulumiCommand: fake });
-    const calls = fs.readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    // The demo runs the Forpost example; the config of the other vendors' emulators is set too and not counted here.
+    const configKey = (args: string[]) => (args[2] === "--secret" ? args[3] : args[2]) ?? "";
+    const calls = fs.readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      .filter((c) => !(c.args[0] === "config" && c.args[1] === "set" && !configKey(c.args).startsWith("forpost")));
     expect(calls.map((c) => c.args.slice(0, 2).join(" "))).toEqual([
       "stack init",
       "config set",
