@@ -11,12 +11,15 @@ const inputs = z.object({
     z.string({ error: "must be a string" }).refine((s) => s.trim() !== "", { error: "must not be empty" }),
     { onChange: "replace", doc: "Organization name, shown in the billing and in the Watcher. The API cannot rename: a change replaces the organization." },
   ),
+  // The document only says "e-mail address"; zod's check (name@domain.tld) is what preview enforces.
   owner: input(z.email({ error: "must be an e-mail address such as owner@example.org" }), {
     onChange: "replace",
     doc:
       "E-mail address of the organization's owner. An address the billing does not know creates a new user, who gets an " +
       "invitation e-mail to set a password. Compared case-insensitively. The API cannot change it: a change replaces the organization.",
   }),
+  // Assumption: plan ids are whole numbers ≥ 1 (the document shows ids like 548); the billing refuses
+  // ids it does not know with 422 at apply time — check cannot know them without calling it.
   tariffPlanIds: input(
     z
       .array(
