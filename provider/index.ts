@@ -9,6 +9,7 @@ import type { TelecomResource } from "./core/resource";
 const resources: Record<string, () => TelecomResource> = {
   "forpost:Account": () => require("./forpost/account").forpostAccount,
   "stalker:Account": () => require("./stalker/account").stalkerAccount,
+  "vsaas:Organization": () => require("./vsaas/organization").vsaasOrganization,
 };
 
 /** Tokens (`<vendor>:<Type>`) of every resource this package provides. */

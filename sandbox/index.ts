@@ -6,6 +6,8 @@ export * from "./forpost";
 export type { ForpostSandbox, ForpostSandboxOptions } from "./forpost/forpost-launcher";
 export * from "./stalker";
 export type { StalkerSandbox, StalkerSandboxOptions } from "./stalker/stalker-launcher";
+export * from "./vsaas";
+export type { VsaasSandbox, VsaasSandboxOptions } from "./vsaas/vsaas-launcher";
 export type { SandboxConfigEntry } from "./sandbox-vendor";
 
 type Vendors = typeof SANDBOX_VENDORS;

@@ -17,6 +17,8 @@ import { forpostAccount } from "../provider/forpost/account";
 import { forpostConfig } from "../provider/forpost/config";
 import { stalkerAccount } from "../provider/stalker/account";
 import { stalkerConfig } from "../provider/stalker/config";
+import { vsaasConfig } from "../provider/vsaas/config";
+import { vsaasOrganization } from "../provider/vsaas/organization";
 
 type JsonSchema = {
   type?: string;
@@ -37,10 +39,11 @@ type JsonSchema = {
 export const documentedResources: TelecomResource[] = [
   forpostAccount as unknown as TelecomResource,
   stalkerAccount as unknown as TelecomResource,
+  vsaasOrganization as unknown as TelecomResource,
 ];
 
 /** The vendor configs, in README order. */
-export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [forpostConfig as never, stalkerConfig as never];
+export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [forpostConfig as never, stalkerConfig as never, vsaasConfig as never];
 
 function describeType(s: JsonSchema): string {
   if (s.anyOf) {

@@ -41,6 +41,13 @@ export interface ResourceDefinition<S extends z.ZodRawShape, C extends z.ZodRawS
   deleteBeforeReplace?: boolean;
   /** Rules across fields; `known(key)` is false while a value is unknown (preview). */
   crossCheck?(inputs: Partial<z.output<z.ZodObject<S>>>, known: (key: keyof S & string) => boolean): CheckFailure[];
+  /**
+   * Puts the stored outputs and the new inputs into the form the diff compares, for values the
+   * vendor changes by itself in a known way (a default element it always adds to a list, an e-mail
+   * address it lower-cases). Used by `diff` and by `update`'s list of changed inputs; what is
+   * stored and sent is not affected. Default: compared as they are.
+   */
+  comparable?(olds: Record<string, unknown>, news: Record<string, unknown>): { olds: Record<string, unknown>; news: Record<string, unknown> };
   /** What a valid id looks like, to refuse a corrupted state before calling the vendor. */
   idPattern?: RegExp;
   handlers: ResourceHandlers<ResourceInputs<S>, ResourceOutputs<S, C>>;
@@ -76,6 +83,10 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
 
   const declaredOf = (inputs: Props) => inputKeys.filter((k) => inputs[k] !== undefined);
   const withDeclared = (outs: Props, declared: string[]): Props => ({ ...dropUndefined(outs), [DECLARED_KEY]: declared });
+  const diffOf = (olds: Props, news: Props) => {
+    const view = definition.comparable ? definition.comparable(olds, news) : { olds, news };
+    return diffInputs(schema, view.olds, view.news);
+  };
   const checkId = (id: string) => {
     if (definition.idPattern && !definition.idPattern.test(id)) {
       throw new Error(`${definition.token}: the state holds id ${JSON.stringify(id)}, which is not a valid id for this resource`);
@@ -95,7 +106,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
     },
 
     async diff(_id, olds, news) {
-      const { changed, replaces } = diffInputs(schema, olds, news);
+      const { changed, replaces } = diffOf(olds, news);
       return {
         changes: changed.length > 0,
         replaces,
@@ -147,7 +158,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
       const inputs = parseKnown(news);
       // The engine may call Update without our diff (e.g. to finish a create that failed half-way),
       // so what changed is computed here again.
-      const { changed } = diffInputs(schema, olds, inputs);
+      const { changed } = diffOf(withoutProvider(olds), inputs);
       const outs = await handlers.update(id, withoutProvider(olds) as ResourceOutputs<S, C>, inputs, changed);
       return { outs: withDeclared(outs, declaredOf(inputs)) };
     },

@@ -2,7 +2,7 @@
 export { accountAnswer, looksLikeMac, normalizeMac, WRITABLE_FIELDS, type StalkerAccountRecord, type WritableField } from "./stalker-account";
 export { StalkerAccountStore, StalkerError, type StalkerWrite } from "./stalker-account-store";
 export {
-  DEFAULT_TARIFF_PLANS,
+  DEFAULT_TARIFF_PLANS as STALKER_TARIFF_PLANS,
   STALKER_API_PREFIX,
   StalkerEmulator,
   startStalkerEmulator,

@@ -113,3 +113,53 @@ describe("defineResource", () => {
     expect(outputKeys(thing.definition as never)).toEqual(["name", "login", "password", "size", "color", "objectId"]);
   });
 });
+
+describe("defineResource with comparable (values the vendor changes by itself)", () => {
+  const listInputs = z.object({
+    owner: input(field.text({ min: 1 }), { onChange: "replace", doc: "" }),
+    tags: input(z.array(z.string()).optional(), { onChange: "update", compare: "set", doc: "" }),
+  });
+  const updates: string[][] = [];
+  const listy = defineResource({
+    token: "vsaas:Listy",
+    description: "test",
+    inputs: listInputs,
+    outputs: z.object({ builtIn: output(z.array(z.string()), "") }),
+    // The vendor lower-cases owners and always adds the tags in `builtIn`.
+    comparable: (olds, news) => {
+      const builtIn = (olds.builtIn as string[] | undefined) ?? [];
+      const strip = (v: unknown) => (Array.isArray(v) ? v.filter((t) => !builtIn.includes(t as string)) : v);
+      const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+      return {
+        olds: { ...olds, owner: lower(olds.owner), tags: strip(olds.tags) },
+        news: { ...news, owner: lower(news.owner), tags: strip(news.tags) },
+      };
+    },
+    handlers: {
+      create: async () => ({ id: "1", outs: { builtIn: [] } as never }),
+      read: async () => undefined,
+      update: async (_id, olds, _news, changed) => {
+        updates.push(changed);
+        return olds;
+      },
+      delete: async () => undefined,
+    },
+  });
+  const olds = { owner: "a@example.org", tags: ["x", "default"], builtIn: ["default"] };
+
+  it("diff compares the comparable forms", async () => {
+    expect(await listy.diff("1", olds, { owner: "A@Example.org", tags: ["x"] })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await listy.diff("1", olds, { owner: "a@example.org", tags: ["x", "default"] })).toMatchObject({ changes: false });
+    expect(await listy.diff("1", olds, { owner: "a@example.org", tags: [] })).toMatchObject({ changes: true, replaces: [] });
+    expect(await listy.diff("1", olds, { owner: "b@example.org", tags: ["x"] })).toMatchObject({ changes: true, replaces: ["owner"] });
+    // Unknown values still count as changes.
+    expect(await listy.diff("1", olds, { owner: "a@example.org", tags: [UNKNOWN] })).toMatchObject({ changes: true });
+  });
+
+  it("update gets the changed inputs computed the same way, and the original values", async () => {
+    updates.length = 0;
+    await listy.update("1", { ...olds, __provider: "p" }, { owner: "A@example.org", tags: ["x"] });
+    await listy.update("1", olds, { owner: "a@example.org", tags: ["y"] });
+    expect(updates).toEqual([[], ["tags"]]);
+  });
+});

@@ -1,0 +1,215 @@
+import { z } from "zod";
+import { describeError, VendorApiError, VendorNotFoundError } from "../core/errors";
+import { withKeyLock } from "../core/key-lock";
+import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { input, output } from "../core/schema";
+import { VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
+import { declaredView, defaultsAfterRead, defaultsAfterWrite, withoutDefaults } from "./tariff-plans";
+
+const inputs = z.object({
+  title: input(
+    z.string({ error: "must be a string" }).refine((s) => s.trim() !== "", { error: "must not be empty" }),
+    { onChange: "replace", doc: "Organization name, shown in the billing and in the Watcher. The API cannot rename: a change replaces the organization." },
+  ),
+  // The document only says "e-mail address"; zod's check (name@domain.tld) is what preview enforces.
+  owner: input(z.email({ error: "must be an e-mail address such as owner@example.org" }), {
+    onChange: "replace",
+    doc:
+      "E-mail address of the organization's owner. An address the billing does not know creates a new user, who gets an " +
+      "invitation e-mail to set a password. Compared case-insensitively. The API cannot change it: a change replaces the organization.",
+  }),
+  // Assumption: plan ids are whole numbers ≥ 1 (the document shows ids like 548); the billing refuses
+  // ids it does not know with 422 at apply time — check cannot know them without calling it.
+  tariffPlanIds: input(
+    z
+      .array(
+        z
+          .number({ error: "must be a number (a tariff plan id)" })
+          .int({ error: "must be a whole number (a tariff plan id)" })
+          .min(1, { error: "must be a tariff plan id (1 or more)" })
+          .max(Number.MAX_SAFE_INTEGER, { error: "is too large" }),
+      )
+      .optional(),
+    {
+      onChange: "update",
+      compare: "set",
+      doc:
+        "Billing tariff plans the organization may use (ids from GET /api/v1/tariff_plans), compared as a set. The billing always " +
+        "keeps its default plan as well; listing it or not makes no difference. Plans added in the web interface are removed on the next update; an empty list leaves only the default.",
+    },
+  ),
+});
+
+const plan = z.object({
+  id: z.number(),
+  name: z.string().optional(),
+  dateFrom: z.string().optional(),
+  fullPrice: z.string().optional(),
+  status: z.string().optional(),
+  externalId: z.number().optional(),
+});
+
+const outputs = z.object({
+  organizationId: output(z.number(), "The billing organization id (the resource id, as a number)."),
+  externalId: output(z.number().optional(), "The Watcher (cloud.vsaas.io) organization id, `external_id`: what users, folders and cameras are attached to."),
+  domain: output(z.object({ id: z.number(), title: z.string().optional() }).optional(), "The VSAAS.IO domain: `{ id, title }`."),
+  ownerId: output(z.number(), "The billing's user id of the owner."),
+  discount: output(z.string().optional(), "Discount as the billing shows it, e.g. `0%`."),
+  trialExpiredAt: output(z.string().optional(), "End of the trial as the billing shows it; empty when there is none."),
+  tariffPlans: output(z.array(plan), "Every plan the organization has, the default included: `{ id, name, dateFrom, fullPrice, status, externalId }[]` (`externalId` is the Watcher preset)."),
+  defaultTariffPlanIds: output(
+    z.array(z.number()),
+    "Plans the billing keeps in the organization by itself (the domain default), as learned from the last create or tariff update; never part of a diff.",
+  ),
+});
+
+type Inputs = ResourceInputs<typeof inputs.shape>;
+type Outputs = ResourceOutputs<typeof inputs.shape, typeof outputs.shape>;
+
+/** How many POSTs one create may send when the billing's answers get lost but the lookup proves nothing was written. */
+const MAX_CREATE_ATTEMPTS = 3;
+
+/** A subscriber organization in the VSAAS.IO billing and the Flussonic Watcher cloud. */
+export const vsaasOrganization = defineResource({
+  token: "vsaas:Organization",
+  description:
+    "A subscriber organization in the VSAAS.IO billing (my.vsaas.io API v1), which creates it in the Flussonic Watcher cloud " +
+    "(cloud.vsaas.io) too. The id is the billing organization id; `externalId` is the Watcher's. Tariff plans update in " +
+    "place; a new `title` or `owner` replaces the organization, deleting it with its cameras.",
+  inputs,
+  outputs,
+  idPattern: /^\d+$/,
+  comparable: (olds, news) => {
+    const defaults = numbers(olds.defaultTariffPlanIds);
+    // Devise-style billings store e-mail addresses lower-cased; a case difference is not a new owner.
+    const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+    return {
+      olds: { ...olds, owner: lower(olds.owner), tariffPlanIds: withoutDefaults(olds.tariffPlanIds, defaults) },
+      news: { ...news, owner: lower(news.owner), tariffPlanIds: withoutDefaults(news.tariffPlanIds, defaults) },
+    };
+  },
+  handlers: {
+    async create(i) {
+      const client = VsaasClient.fromConfig();
+      // Two creates of the same title and owner in one run look each other up; they must not interleave.
+      const organization = await withKeyLock(`vsaas:organization:${i.title}\u0000${i.owner.toLowerCase()}`, () => createOnce(client, i));
+      const defaults = defaultsAfterWrite(planIdsOf(organization), i.tariffPlanIds ?? []);
+      return { id: String(organization.id), outs: outputsOf(organization, defaults, i.tariffPlanIds) };
+    },
+    async read(id, olds) {
+      const organization = await VsaasClient.fromConfig().getOrganization(Number(id));
+      if (!organization) return undefined;
+      const defaults = defaultsAfterRead(planIdsOf(organization), olds.defaultTariffPlanIds);
+      return outputsOf(organization, defaults, olds.tariffPlanIds);
+    },
+    async update(id, olds, news, changed) {
+      const fixed = changed.filter((key) => key === "title" || key === "owner");
+      if (fixed.length > 0) {
+        throw new Error(`${fixed.join(" and ")} of VSAAS.IO organization ${id} cannot be changed in place (the API has no way to); Pulumi replaces the organization instead`);
+      }
+      if (!changed.includes("tariffPlanIds") || news.tariffPlanIds === undefined) return olds;
+      let organization: VsaasOrganization;
+      try {
+        // The whole list: PUT replaces the organization's plans, and the billing keeps its default.
+        organization = await VsaasClient.fromConfig().updateTariffPlans(Number(id), news.tariffPlanIds);
+      } catch (error) {
+        if (error instanceof VendorNotFoundError) {
+          throw new Error(`VSAAS.IO organization ${id} no longer exists (deleted outside Pulumi?); run \`pulumi refresh\` and then \`pulumi up\` to create it again`, { cause: error });
+        }
+        throw error;
+      }
+      const defaults = defaultsAfterWrite(planIdsOf(organization), news.tariffPlanIds);
+      return outputsOf(organization, defaults, news.tariffPlanIds);
+    },
+    async delete(id) {
+      // 404: already gone, which is what delete wants.
+      await VsaasClient.fromConfig().deleteOrganization(Number(id));
+    },
+  },
+});
+
+/**
+ * POST is not idempotent, and the billing has no idempotency key or unique natural key. When the
+ * answer is lost (timeout, dropped connection, 5xx, unreadable body) the organization is looked up
+ * in the list by title and owner before anything is sent again. Organizations with that title and
+ * owner that existed before the POST are noted first, so an older namesake is never mistaken for
+ * the new one.
+ *
+ * Assumption: an organization is in `GET /api/v1/organizations` as soon as the POST that created it
+ * has written it, so a lost POST whose organization is not in the list did not take effect and may
+ * be sent again.
+ */
+async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganization> {
+  const fields: OrganizationFields = { title: i.title, owner: i.owner };
+  if (i.tariffPlanIds !== undefined) fields.tariff_plans = i.tariffPlanIds;
+  const sameOrganization = (o: VsaasOrganization) => o.title === i.title && o.owner.email.toLowerCase() === i.owner.toLowerCase();
+  const before = new Set((await client.listOrganizations()).filter(sameOrganization).map((o) => o.id));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.createOrganization(fields);
+    } catch (error) {
+      if (!(error instanceof VendorApiError) || !error.outcomeUnknown) throw error;
+      let found: VsaasOrganization[];
+      try {
+        found = (await client.listOrganizations()).filter((o) => sameOrganization(o) && !before.has(o.id));
+      } catch (lookupError) {
+        throw outcomeUnknown(error, i, `Looking it up failed too (${describeError(lookupError)}).`);
+      }
+      if (found.length === 1) return found[0]!;
+      if (found.length > 1) {
+        throw outcomeUnknown(error, i, `The billing now has ${found.length} new organizations with that title and owner (id ${found.map((o) => o.id).join(", ")}).`);
+      }
+      if (attempt >= MAX_CREATE_ATTEMPTS) {
+        throw new Error(`${error.message}. Tried ${attempt} times; the billing's list shows that no organization was created. Run \`pulumi up\` again later.`, { cause: error });
+      }
+      // Not in the list: the POST did not take effect, so sending it again cannot duplicate it.
+    }
+  }
+}
+
+function outcomeUnknown(cause: VendorApiError, i: Inputs, found: string): Error {
+  return new Error(
+    `${cause.message}. The organization ${JSON.stringify(i.title)} (owner ${i.owner}) may or may not have been created, so it was ` +
+      `not sent again. ${found} Check the billing (my.vsaas.io), delete a stray organization if there is one, then run \`pulumi up\` again.`,
+    { cause },
+  );
+}
+
+function planIdsOf(organization: VsaasOrganization): number[] {
+  return (organization.tariff_plans ?? []).map((p) => p.id);
+}
+
+/** Outputs from a billing answer; nested objects never hold undefined (the engine's Struct cannot). */
+function outputsOf(o: VsaasOrganization, defaults: number[], declared: readonly unknown[] | undefined): Outputs {
+  const present = planIdsOf(o);
+  return defined({
+    title: o.title,
+    owner: o.owner.email,
+    tariffPlanIds: declaredView(present, defaults, declared),
+    organizationId: o.id,
+    externalId: o.external_id ?? undefined,
+    domain: o.domain ? defined({ id: o.domain.id, title: o.domain.title ?? undefined }) : undefined,
+    ownerId: o.owner.id,
+    discount: o.discount ?? undefined,
+    trialExpiredAt: o.trial_expired_at ?? undefined,
+    tariffPlans: (o.tariff_plans ?? []).map((p) =>
+      defined({
+        id: p.id,
+        name: p.name ?? undefined,
+        dateFrom: p.date_from ?? undefined,
+        fullPrice: p.full_price ?? undefined,
+        status: p.status ?? undefined,
+        externalId: p.external_id ?? undefined,
+      }),
+    ),
+    defaultTariffPlanIds: defaults,
+  }) as Outputs;
+}
+
+function defined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function numbers(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
+}

@@ -1,0 +1,257 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../sandbox";
+import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
+import { REPO_ROOT } from "../harness/packed-package";
+import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
+import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { CREATE_CALLS, DELETE_CALLS, READ_CALLS, READ_GONE_CALLS, UPDATE_CALLS } from "../fixtures/vsaas-demo";
+
+/**
+ * VsaasOrganization through the packed package and Pulumi's real dynamic-provider host, driven
+ * with the engine's own RPC sequences, against the VSAAS.IO emulator (an independent server
+ * written from the vendor document). The example program is run under mocks to obtain exactly
+ * what a program registers.
+ */
+const PASSWORD = "test-only-host-vsaas-pw";
+const TYPE = "pulumi-nodejs:dynamic/vsaas:Organization";
+const SECRET_KEYS = ["vsaas:password"];
+let sandbox: RunningSandbox;
+let programDir: string;
+let host: ProviderHost;
+let engine: MiniEngine;
+let config: Record<string, string>;
+const hosts: ProviderHost[] = [];
+
+const emulator = () => sandbox.vsaas.emulator;
+const vendorCalls = () => emulator().log.entries().map((e) => e.route);
+const clearVendorLog = () => emulator().log.clear();
+const ops = (steps: Array<{ op: string }>) => steps.map((s) => s.op);
+const onlyState = () => Object.values(engine.state())[0]!;
+
+async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
+  const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extraConfig }, secretConfigKeys: SECRET_KEYS });
+  return run.registrations;
+}
+
+async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
+  const h = await ProviderHost.start({ cwd: programDir, ...(env ? { env } : {}) });
+  hosts.push(h);
+  return h;
+}
+
+function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
+  return r.map((x) => ({ ...x, inputs: { ...x.inputs, ...inputs } }));
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ vsaas: { password: PASSWORD } });
+  config = {
+    "vsaas:url": sandbox.vsaas.url,
+    "vsaas:user": sandbox.vsaas.user,
+    "vsaas:password": PASSWORD,
+    "vsaas:domainId": String(sandbox.vsaas.domainId),
+  };
+  programDir = path.join(inject("packedAppDir"), "host-vsaas");
+  fs.mkdirSync(programDir, { recursive: true });
+  for (const file of ["index.ts", "Pulumi.yaml"]) {
+    fs.copyFileSync(path.join(REPO_ROOT, "examples", "vsaas", file), path.join(programDir, file));
+  }
+  host = await startHost();
+  engine = new MiniEngine(host, { config, secretConfigKeys: SECRET_KEYS });
+});
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.stop()));
+  await sandbox?.stop();
+});
+
+describe("VsaasOrganization through the provider host", () => {
+  let registrations: Registration[];
+
+  it("serializes a small provider with no credentials, endpoints or implementation code", async () => {
+    registrations = await program();
+    expect(registrations.map((r) => r.type)).toEqual([TYPE]);
+    const text = registrations[0]!.provider!;
+    expect(registrations[0]!.providerSize).toBeLessThan(4096);
+    for (const leak of [PASSWORD, sandbox.vsaas.user, sandbox.vsaas.url, "127.0.0.1", "api/v1", "X-PASSWORD", "undici", "zod"]) {
+      expect(text).not.toContain(leak);
+    }
+    expect(text).toContain('require("pulumi-telecom/provider")');
+  });
+
+  it("previews a new organization with Check only and no vendor call, unknown values included", async () => {
+    clearVendorLog();
+    const steps = await engine.preview(withInputs(registrations, { owner: UNKNOWN, tariffPlanIds: [549, UNKNOWN] }));
+    expect(ops(steps)).toEqual(["create"]);
+    expect(engine.lastRpcs.map((r) => r.method)).toEqual(["configure", "check"]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("creates with a JSON body and the three headers; the id is the billing id, the Watcher id is an output", async () => {
+    clearVendorLog();
+    expect(await engine.up(registrations)).toMatchObject([{ op: "create", id: "797" }]);
+    expect(vendorCalls()).toEqual(CREATE_CALLS);
+    const [, post] = emulator().log.entries();
+    expect(post).toMatchObject({ method: "POST", path: "/api/v1/organizations", status: 201 });
+    expect(post!.params).toEqual({ organization: { title: "Ivanov family", owner: "ivanov@example.org", tariff_plans: [549] } });
+    const headers = emulator().billingHeaders().find((h) => h.route === "organizations.create")!;
+    expect(headers).toEqual({
+      route: "organizations.create",
+      contentType: "application/json",
+      xUser: sandbox.vsaas.user,
+      xDomainId: "247",
+      xPasswordSent: true,
+      xPasswordMatched: true,
+    });
+    expect(onlyState().outputs).toMatchObject({
+      title: "Ivanov family",
+      owner: "ivanov@example.org",
+      tariffPlanIds: [549],
+      externalId: 774,
+      domain: { id: 247, title: "sandbox" },
+      defaultTariffPlanIds: [548],
+      tariffPlans: [expect.objectContaining({ id: 548, name: "Default" }), expect.objectContaining({ id: 549, externalId: 392 })],
+    });
+    // The Watcher (API v2, its own key) shows the organization under that external_id.
+    const watcher = await fetch(`${sandbox.vsaas.watcherUrl}/organizations`, { headers: { "x-vsaas-api-key": sandbox.vsaas.watcherApiKey } });
+    expect((await watcher.json()) as unknown[]).toContainEqual(expect.objectContaining({ id: 774, title: "Ivanov family" }));
+  });
+
+  it("refreshes without change, and with the default tariff present the next plan is a no-op that calls nothing", async () => {
+    expect(emulator().organizations.planIds(797)).toEqual([548, 549]);
+    clearVendorLog();
+    expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: false }]);
+    expect(vendorCalls()).toEqual(READ_CALLS);
+    clearVendorLog();
+    expect(ops(await engine.preview(registrations))).toEqual(["same"]);
+    expect(ops(await engine.up(registrations))).toEqual(["same"]);
+    expect(engine.lastRpcs.map((r) => r.method)).toEqual(["check", "diff"]);
+    // Declaring the default plan as well is no change either.
+    expect(ops(await engine.preview(await program({ "vsaas-example:tariffPlanIds": "[548,549]" })))).toEqual(["same"]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("updates the tariffs in place with one PUT of the declared list, keeping the default", async () => {
+    registrations = await program({ "vsaas-example:tariffPlanIds": "[549,550]" });
+    clearVendorLog();
+    const preview = await engine.preview(registrations);
+    expect(preview).toMatchObject([{ op: "update", diff: { changes: "some", replaces: [] } }]);
+    expect(vendorCalls()).toEqual([]);
+    expect(await engine.up(registrations)).toMatchObject([{ op: "update", id: "797" }]);
+    expect(vendorCalls()).toEqual(UPDATE_CALLS);
+    expect(emulator().log.entries()[0]).toMatchObject({ method: "PUT", path: "/api/v1/organizations/797", params: { organization: { tariff_plans: [549, 550] } } });
+    expect(emulator().organizations.planIds(797)).toEqual([548, 549, 550]);
+    expect(onlyState().outputs).toMatchObject({ tariffPlanIds: [549, 550], defaultTariffPlanIds: [548] });
+    expect(ops(await engine.preview(registrations))).toEqual(["same"]);
+  });
+
+  it("shows a plan removed outside Pulumi as drift on refresh; the next up restores it", async () => {
+    emulator().organizations.removeTariffPlan(797, 550);
+    expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: true }]);
+    expect(onlyState().inputs.tariffPlanIds).toEqual([549]);
+    expect(ops(await engine.preview(registrations))).toEqual(["update"]);
+    clearVendorLog();
+    expect(ops(await engine.up(registrations))).toEqual(["update"]);
+    expect(vendorCalls()).toEqual(UPDATE_CALLS);
+    expect(emulator().organizations.planIds(797)).toEqual([548, 549, 550]);
+  });
+
+  it("fails check for a missing title, an owner that is not an e-mail address and non-integer plan ids, without calling VSAAS", async () => {
+    clearVendorLog();
+    const { title: _t, ...noTitle } = registrations[0]!.inputs;
+    const bad = [{ ...registrations[0]!, inputs: { ...noTitle, owner: "ivanov at example.org", tariffPlanIds: [549, 1.5, "550"] } }];
+    const [step] = await engine.preview(bad);
+    expect(step!.op).toBe("check-failed");
+    expect(step!.failures).toEqual([
+      { property: "title", reason: "is required" },
+      { property: "owner", reason: "must be an e-mail address such as owner@example.org" },
+      { property: "tariffPlanIds[1]", reason: "must be a whole number (a tariff plan id) (got 1.5)" },
+      { property: "tariffPlanIds[2]", reason: 'must be a number (a tariff plan id) (got "550")' },
+    ]);
+    expect(vendorCalls()).toEqual([]);
+  });
+
+  it("refuses to replace a protected organization; a new title replaces it (create new, delete old)", async () => {
+    const renamed = await program({ "vsaas-example:tariffPlanIds": "[549,550]", "vsaas-example:title": "Ivanov household" });
+    clearVendorLog();
+    expect(await engine.preview(renamed)).toMatchObject([{ op: "replace", diff: { replaces: ["title"] } }]);
+    expect(vendorCalls()).toEqual([]);
+    // protect: true on both the state and the program → the engine refuses before any vendor call.
+    const protectedProgram = await program({ "vsaas-example:tariffPlanIds": "[549,550]", "vsaas-example:protect": "true" });
+    await engine.up(protectedProgram);
+    const [refused] = await engine.up(renamed.map((r) => ({ ...r, protect: true })));
+    expect(refused).toMatchObject({ op: "replace", error: expect.stringMatching(/unable to replace protected resource/) });
+    expect(vendorCalls()).toEqual([]);
+    await engine.up(registrations.map((r) => ({ ...r, protect: false })));
+    clearVendorLog();
+    const steps = await engine.up(renamed);
+    expect(steps).toMatchObject([
+      { op: "replace", id: "798", replaceOrder: "create-before-delete" },
+      { op: "delete", id: "797", replacedId: "797" },
+    ]);
+    expect(vendorCalls()).toEqual([...CREATE_CALLS, ...DELETE_CALLS]);
+    expect(emulator().organizations.list().map((o) => [o.id, o.title, o.external_id])).toEqual([[798, "Ivanov household", 775]]);
+    expect(onlyState().outputs).toMatchObject({ externalId: 775, tariffPlanIds: [549, 550] });
+    registrations = renamed;
+  });
+
+  it("deletes; deleting again and refreshing a deleted organization both succeed, the latter as gone", async () => {
+    const outputs = { ...onlyState().outputs };
+    clearVendorLog();
+    expect(await engine.destroy()).toMatchObject([{ op: "delete", id: "798" }]);
+    expect(vendorCalls()).toEqual(DELETE_CALLS);
+    expect(emulator().organizations.list()).toEqual([]);
+    const urn = engine.urnOf(TYPE, "ivanov");
+    clearVendorLog();
+    await expect(host.delete(urn, "798", outputs)).resolves.toBeUndefined();
+    expect(vendorCalls()).toEqual(DELETE_CALLS);
+    clearVendorLog();
+    expect((await host.read(urn, "798", outputs, {})).id).toBe("");
+    expect(vendorCalls()).toEqual(READ_GONE_CALLS);
+  });
+
+  it("reports a refresh of an organization deleted outside Pulumi as gone and drops it from the state", async () => {
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: SECRET_KEYS });
+    const [created] = await fresh.up(registrations);
+    emulator().organizations.delete(Number(created!.id));
+    expect(await fresh.refresh()).toMatchObject([{ op: "gone" }]);
+    expect(fresh.state()).toEqual({});
+  });
+
+  it("fails clearly on wrong credentials, naming the config keys, without echoing the password anywhere", async () => {
+    const wrong = "definitely-wrong-vsaas-password-42";
+    const other = await startHost();
+    const bad = new MiniEngine(other, { config: { ...config, "vsaas:password": wrong }, secretConfigKeys: SECRET_KEYS });
+    const [step] = await bad.up(registrations);
+    expect(step!.op).toBe("create");
+    expect(step!.error).toMatch(/did not accept the credentials \(HTTP 401/);
+    expect(step!.error).toContain("vsaas:password / VSAAS_PASSWORD");
+    for (const text of [step!.error!, other.stderr, other.stdout, bad.stateJson()]) expect(text).not.toContain(wrong);
+    // The host configures a provider once, so another configuration needs another host.
+    const wrongDomain = new MiniEngine(await startHost(), { config: { ...config, "vsaas:domainId": "1" }, secretConfigKeys: SECRET_KEYS });
+    const [refused] = await wrongDomain.up(registrations);
+    expect(refused!.error).toMatch(/HTTP 403[\s\S]*vsaas:domainId \/ VSAAS_DOMAIN_ID/);
+  });
+
+  it("fails clearly when the configuration is missing, naming the keys and both ways to set them", async () => {
+    const other = await startHost();
+    const [step] = await new MiniEngine(other, { config: { "vsaas:url": sandbox.vsaas.url } }).up(registrations);
+    expect(step!.error).toMatch(/vsaas:user is not set\. Set it with `pulumi config set vsaas:user <value>` or the VSAAS_USER environment variable/);
+    expect(step!.error).toMatch(/vsaas:password is not set\. Set it with `pulumi config set --secret vsaas:password <value>`/);
+    expect(step!.error).toMatch(/vsaas:domainId is not set/);
+  });
+
+  it("takes its configuration from VSAAS_* environment variables when the stack sets none", async () => {
+    const other = await startHost(sandbox.env);
+    const envOnly = new MiniEngine(other, { config: {} });
+    emulator().reset();
+    expect(await envOnly.up(registrations)).toMatchObject([{ op: "create", id: "797" }]);
+    expect(ops(await envOnly.destroy())).toEqual(["delete"]);
+  });
+
+  it("never leaves the password in the state or the host's output", () => {
+    for (const text of [engine.stateJson(), host.stderr, host.stdout]) expect(text).not.toContain(PASSWORD);
+  });
+});
