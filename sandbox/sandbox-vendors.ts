@@ -1,8 +1,10 @@
 import { forpostLauncher } from "./forpost/forpost-launcher";
+import { hikconnectLauncher } from "./hikconnect/hikconnect-launcher";
 
 /** Every vendor emulator the sandbox starts, by the name used in config keys and results. */
 export const SANDBOX_VENDORS = {
   forpost: forpostLauncher,
+  hikconnect: hikconnectLauncher,
 } as const;
 
 export type SandboxVendorName = keyof typeof SANDBOX_VENDORS;
