@@ -6,4 +6,5 @@
  * ```
  */
 export { ForpostAccount, type ForpostAccountArgs, type ForpostAccountOutputs } from "./forpost/account";
+export { HikDevice, type HikDeviceArgs, type HikDeviceOutputs } from "./hikconnect/device";
 export type { InputArgs, OutputProperties } from "./telecom-resource";
