@@ -10,6 +10,7 @@ const resources: Record<string, () => TelecomResource> = {
   "forpost:Account": () => require("./forpost/account").forpostAccount,
   "stalker:Account": () => require("./stalker/account").stalkerAccount,
   "vsaas:Organization": () => require("./vsaas/organization").vsaasOrganization,
+  "hikconnect:Device": () => require("./hikconnect/device").hikDevice,
 };
 
 /** Tokens (`<vendor>:<Type>`) of every resource this package provides. */

@@ -3,6 +3,7 @@ import { SANDBOX_VENDORS, type SandboxVendorName } from "./sandbox-vendors";
 
 export * from "./core";
 export * from "./forpost";
+export * from "./hikconnect";
 export type { ForpostSandbox, ForpostSandboxOptions } from "./forpost/forpost-launcher";
 export * from "./stalker";
 export type { StalkerSandbox, StalkerSandboxOptions } from "./stalker/stalker-launcher";

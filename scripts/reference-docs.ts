@@ -19,6 +19,8 @@ import { stalkerAccount } from "../provider/stalker/account";
 import { stalkerConfig } from "../provider/stalker/config";
 import { vsaasConfig } from "../provider/vsaas/config";
 import { vsaasOrganization } from "../provider/vsaas/organization";
+import { hikDevice } from "../provider/hikconnect/device";
+import { hikconnectConfig } from "../provider/hikconnect/config";
 
 type JsonSchema = {
   type?: string;
@@ -40,10 +42,16 @@ export const documentedResources: TelecomResource[] = [
   forpostAccount as unknown as TelecomResource,
   stalkerAccount as unknown as TelecomResource,
   vsaasOrganization as unknown as TelecomResource,
+  hikDevice as unknown as TelecomResource,
 ];
 
 /** The vendor configs, in README order. */
-export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [forpostConfig as never, stalkerConfig as never, vsaasConfig as never];
+export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [
+  forpostConfig as never,
+  stalkerConfig as never,
+  vsaasConfig as never,
+  hikconnectConfig as never,
+];
 
 function describeType(s: JsonSchema): string {
   if (s.anyOf) {

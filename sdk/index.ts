@@ -8,4 +8,5 @@
 export { ForpostAccount, type ForpostAccountArgs, type ForpostAccountOutputs } from "./forpost/account";
 export { StalkerAccount, type StalkerAccountArgs, type StalkerAccountOutputs } from "./stalker/account";
 export { VsaasOrganization, type VsaasOrganizationArgs, type VsaasOrganizationOutputs } from "./vsaas/organization";
+export { HikDevice, type HikDeviceArgs, type HikDeviceOutputs } from "./hikconnect/device";
 export type { InputArgs, OutputProperties } from "./telecom-resource";

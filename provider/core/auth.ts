@@ -10,10 +10,17 @@ import { registerSecret } from "./redact";
  */
 export interface Authenticator {
   authorize(request: PreparedRequest): void | Promise<void>;
-  /** Whether an answer says the credentials died (a token revoked early, a session timed out). */
-  isExpired?(answer: HttpAnswer): boolean;
-  /** Obtains fresh credentials; concurrent callers share one renewal. */
-  renew?(): Promise<void>;
+  /**
+   * Whether an answer says the credentials died (a token revoked early, a session timed out).
+   * `request` is the request that got the answer, as `authorize` left it.
+   */
+  isExpired?(answer: HttpAnswer, request?: PreparedRequest): boolean;
+  /**
+   * Obtains fresh credentials; concurrent callers share one renewal. `request` is the request that
+   * was refused, so an authenticator can tell that the credential it carried was already replaced
+   * (by a renewal another request triggered) and not renew a second time.
+   */
+  renew?(request?: PreparedRequest): Promise<void>;
 }
 
 /** Paces requests (Hik-Connect allows 5 per second per account across all operations). */

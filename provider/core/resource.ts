@@ -39,8 +39,16 @@ export interface ResourceDefinition<S extends z.ZodRawShape, C extends z.ZodRawS
   outputs: z.ZodObject<C>;
   /** Replacements delete the old object first (when two cannot exist at once). */
   deleteBeforeReplace?: boolean;
-  /** Rules across fields; `known(key)` is false while a value is unknown (preview). */
-  crossCheck?(inputs: Partial<z.output<z.ZodObject<S>>>, known: (key: keyof S & string) => boolean): CheckFailure[];
+  /**
+   * Rules across fields; `known(key)` is false while a value is unknown (preview). `olds` are the
+   * inputs the object was last applied with (empty for a new object and for a replacement's
+   * second check), for rules that only apply to a change, such as an update API's tighter limit.
+   */
+  crossCheck?(
+    inputs: Partial<z.output<z.ZodObject<S>>>,
+    known: (key: keyof S & string) => boolean,
+    olds: Partial<z.output<z.ZodObject<S>>>,
+  ): CheckFailure[];
   /**
    * Puts the stored outputs and the new inputs into the form the diff compares, for values the
    * vendor changes by itself in a known way (a default element it always adds to a list, an e-mail
@@ -96,11 +104,12 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
   return {
     definition,
 
-    async check(_olds, news) {
+    async check(olds, news) {
       const { inputs, failures } = validateInputs(schema, news);
       if (failures.length === 0 && definition.crossCheck) {
         const known = (key: string) => inputs[key] === undefined || !containsUnknown(inputs[key]);
-        failures.push(...definition.crossCheck(inputs as Partial<z.output<z.ZodObject<S>>>, known));
+        const previous = withoutProvider(olds ?? {}) as Partial<z.output<z.ZodObject<S>>>;
+        failures.push(...definition.crossCheck(inputs as Partial<z.output<z.ZodObject<S>>>, known, previous));
       }
       return { inputs, failures: failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) };
     },

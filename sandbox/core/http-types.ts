@@ -34,7 +34,15 @@ export interface SandboxRequest {
   /** Name of the matched route; null when no route matched. */
   route: string | null;
   clientCertificate?: ClientCertificateInfo;
+  /**
+   * Which listener received the request: {@link MAIN_LISTENER} for the one `start()` opens, or the
+   * name given to `listenAlso()` (a vendor with two servers, e.g. Hik-Connect's region and area).
+   */
+  listener?: string;
 }
+
+/** The name of the listener an emulator's `start()` opens. */
+export const MAIN_LISTENER = "main";
 
 /** An answer a handler returns; the framework writes it (or, under a fault, does something else). */
 export interface SandboxResponse {
@@ -54,4 +62,6 @@ export interface Route {
   /** Exact path, or a RegExp over the path whose named groups become `pathParams`. */
   path: string | RegExp;
   handler: Handler;
+  /** Serve the route only on this listener (see `VendorEmulator.listenAlso`); default: on every listener. */
+  listener?: string;
 }

@@ -3,7 +3,7 @@ export { ADMIN_PREFIX, AdminRequestError, genericAdminRoutes, jsonBodyOf, type A
 export { parseBody, parseFormFields } from "./body-parser";
 export { ANY_ROUTE, FaultRegistry, faultSchema, type Fault, type FaultKind } from "./faults";
 export { listen, type ListenOptions, type ListeningServer, type SandboxTlsOptions } from "./http-server";
-export type { ClientCertificateInfo, Handler, ParsedBody, Route, SandboxRequest, SandboxResponse } from "./http-types";
+export { MAIN_LISTENER, type ClientCertificateInfo, type Handler, type ParsedBody, type Route, type SandboxRequest, type SandboxResponse } from "./http-types";
 export { DEFAULT_SECRET_KEY_PATTERN, REDACTED, redactSecrets, type RedactionRules } from "./redaction";
 export { RequestLog, type RequestLogEntry } from "./request-log";
 export { emptyResponse, jsonResponse, textResponse } from "./responses";

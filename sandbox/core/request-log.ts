@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   status: number | null;
   /** Faults applied to this request, in the order they took effect. */
   faults?: FaultKind[];
+  /** The listener that received it, when it was not the main one (see `VendorEmulator.listenAlso`). */
+  listener?: string;
 }
 
 /** An in-memory, bounded log of vendor requests that tests read and clear. */

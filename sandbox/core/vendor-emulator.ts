@@ -3,7 +3,7 @@ import { ADMIN_PREFIX, AdminRequestError, genericAdminRoutes } from "./admin-rou
 import { parseBody } from "./body-parser";
 import { FaultRegistry, type Fault, type FaultKind } from "./faults";
 import { BodyTooLargeError, clientCertificateOf, listen, readBody, type ListenOptions, type ListeningServer } from "./http-server";
-import type { Route, SandboxRequest, SandboxResponse } from "./http-types";
+import { MAIN_LISTENER, type Route, type SandboxRequest, type SandboxResponse } from "./http-types";
 import { DEFAULT_SECRET_KEY_PATTERN, redactSecrets } from "./redaction";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { jsonResponse } from "./responses";
@@ -31,6 +31,7 @@ export abstract class VendorEmulator {
   /** Per-route fault injection: `faults.set("AddAccount", { drop: "after", times: 1 })`. */
   readonly faults: FaultRegistry;
   private server: ListeningServer | undefined;
+  private readonly extraServers = new Map<string, ListeningServer>();
   private cachedRoutes: readonly Route[] | undefined;
   private cachedAdminRoutes: readonly Route[] | undefined;
   private readonly secretKeyPattern: RegExp;
@@ -93,15 +94,36 @@ export abstract class VendorEmulator {
   /** Starts listening (default `127.0.0.1`, a free port); resolves to the base URL. */
   async start(options: ListenOptions = {}): Promise<string> {
     if (this.server) throw new Error(`${this.settings.vendor} emulator is already started`);
-    this.server = await listen((request, response) => void this.serve(request, response), options);
+    this.server = await listen((request, response) => void this.serve(request, response, MAIN_LISTENER), options);
     return this.server.url;
+  }
+
+  /**
+   * Opens a further listener (after {@link start}) served by the same routes, log, faults and state,
+   * for vendors that answer on two servers. Requests on it carry `listener: name`; routes with a
+   * `listener` are served only there. Resolves to its base URL. {@link stop} closes it too.
+   */
+  protected async listenAlso(name: string, options: ListenOptions = {}): Promise<string> {
+    if (!this.server) throw new Error(`${this.settings.vendor} emulator: start() before listenAlso()`);
+    if (name === MAIN_LISTENER || this.extraServers.has(name)) throw new Error(`listener "${name}" already exists`);
+    const server = await listen((request, response) => void this.serve(request, response, name), options);
+    this.extraServers.set(name, server);
+    return server.url;
+  }
+
+  /** Base URL of a listener opened with {@link listenAlso}. */
+  protected listenerUrl(name: string): string {
+    const server = this.extraServers.get(name);
+    if (!server) throw new Error(`${this.settings.vendor} emulator has no listener "${name}"`);
+    return server.url;
   }
 
   /** Stops listening and closes open connections. Safe to call twice. */
   async stop(): Promise<void> {
-    const server = this.server;
+    const servers = [this.server, ...this.extraServers.values()];
     this.server = undefined;
-    await server?.close();
+    this.extraServers.clear();
+    await Promise.all(servers.map((server) => server?.close()));
   }
 
   private routes(): readonly Route[] {
@@ -114,7 +136,7 @@ export abstract class VendorEmulator {
     return this.cachedAdminRoutes;
   }
 
-  private async serve(raw: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  private async serve(raw: http.IncomingMessage, response: http.ServerResponse, listener: string): Promise<void> {
     const time = new Date().toISOString();
     let rawBody: Buffer;
     try {
@@ -134,6 +156,7 @@ export abstract class VendorEmulator {
       rawBody,
       pathParams: {},
       route: null,
+      listener,
     };
     const certificate = clientCertificateOf(raw);
     if (certificate) request.clientCertificate = certificate;
@@ -160,7 +183,8 @@ export abstract class VendorEmulator {
   }
 
   private async handleVendor(request: SandboxRequest, response: http.ServerResponse, time: string): Promise<void> {
-    const match = matchRoute(this.routes(), request.method, request.path);
+    const routes = this.routes().filter((route) => route.listener === undefined || route.listener === request.listener);
+    const match = matchRoute(routes, request.method, request.path);
     if (match.kind !== "not-found") {
       request.route = match.route.name;
       request.pathParams = match.pathParams;
@@ -173,6 +197,7 @@ export abstract class VendorEmulator {
       params: this.loggableParams(request),
       status: null,
     };
+    if (request.listener !== MAIN_LISTENER) entry.listener = request.listener;
     const applied: FaultKind[] = [];
     const finish = (status: number | null): void => {
       entry.status = status;

@@ -102,3 +102,56 @@ describe("VendorEmulator", () => {
     expect(() => other.url).toThrow(/not started/);
   });
 });
+
+/** A vendor with two servers (like Hik-Connect's region and area servers) on one emulator. */
+class TwoServerEmulator extends VendorEmulator {
+  constructor() {
+    super({ vendor: "two" });
+  }
+  override state(): unknown {
+    return {};
+  }
+  protected override resetState(): void {}
+  protected override vendorRoutes(): readonly Route[] {
+    return [
+      { name: "login", method: "POST", path: "/login", listener: "main", handler: () => jsonResponse(200, { on: "main" }) },
+      { name: "work", method: "POST", path: "/work", listener: "second", handler: (r) => jsonResponse(200, { on: r.listener }) },
+      { name: "both", method: "GET", path: "/both", handler: (r) => jsonResponse(200, { on: r.listener }) },
+    ];
+  }
+  async startBoth(): Promise<{ main: string; second: string }> {
+    const main = await this.start();
+    return { main, second: await this.listenAlso("second") };
+  }
+  openAgain(): Promise<string> {
+    return this.listenAlso("second");
+  }
+}
+
+describe("VendorEmulator with a second listener", () => {
+  it("serves listener-bound routes only on their listener, shares the log and faults, and stops both", async () => {
+    const two = new TwoServerEmulator();
+    await expect(two.openAgain()).rejects.toThrow(/start\(\) before listenAlso/);
+    const { main, second } = await two.startBoth();
+    expect(second).not.toBe(main);
+    await expect(two.openAgain()).rejects.toThrow(/already exists/);
+    expect((await send(`${main}/login`, { method: "POST" })).json).toEqual({ on: "main" });
+    expect((await send(`${second}/login`, { method: "POST" })).status).toBe(404);
+    expect((await send(`${second}/work`, { method: "POST" })).json).toEqual({ on: "second" });
+    expect((await send(`${main}/work`, { method: "POST" })).status).toBe(404);
+    expect((await send(`${second}/both`)).json).toEqual({ on: "second" });
+    expect(two.log.entries().map((e) => [e.route, e.status, e.listener])).toEqual([
+      ["login", 200, undefined],
+      [null, 404, "second"],
+      ["work", 200, "second"],
+      [null, 404, undefined],
+      ["both", 200, "second"],
+    ]);
+    two.faults.set("work", { status: 503, times: 1 });
+    expect((await send(`${second}/work`, { method: "POST" })).status).toBe(503);
+    expect((await send(`${second}/__sandbox/routes`)).json).toEqual({ routes: ["login", "work", "both"] });
+    await two.stop();
+    await expect(fetch(`${second}/both`)).rejects.toThrow();
+    await expect(fetch(`${main}/both`)).rejects.toThrow();
+  });
+});

@@ -24,7 +24,10 @@ const thing = defineResource({
   outputs,
   deleteBeforeReplace: true,
   idPattern: /^\d+$/,
-  crossCheck: (i, known) => (known("size") && i.size === 13 && i.color === "black" ? [{ property: "color", reason: "unlucky" }] : []),
+  crossCheck: (i, known, olds) => [
+    ...(known("size") && i.size === 13 && i.color === "black" ? [{ property: "color", reason: "unlucky" }] : []),
+    ...(olds.name !== undefined && i.name !== olds.name && (i.name?.length ?? 0) > 5 ? [{ property: "name", reason: "a rename takes at most 5" }] : []),
+  ],
   handlers: {
     async create(i, progress) {
       calls.push("create");
@@ -58,6 +61,13 @@ describe("defineResource", () => {
     expect((await thing.check({}, { name: UNKNOWN, login: "l", size: UNKNOWN, color: "black", __provider: "p" })).failures).toEqual([]);
     expect((await thing.check({}, { name: "n", login: "l", size: 13, color: "black" })).failures).toEqual([{ property: "color", reason: "unlucky" }]);
     expect(calls).toEqual([]);
+  });
+
+  it("gives cross-field rules the old inputs, so a rule can apply to changes only", async () => {
+    const news = { name: "longname", login: "l" };
+    expect((await thing.check({}, news)).failures).toEqual([]);
+    expect((await thing.check({ name: "longname", login: "l", __provider: "p" }, news)).failures).toEqual([]);
+    expect((await thing.check({ name: "short", login: "l", __provider: "p" }, news)).failures).toEqual([{ property: "name", reason: "a rename takes at most 5" }]);
   });
 
   it("diffs against outputs: in-place vs replace with delete-before-replace", async () => {

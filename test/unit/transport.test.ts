@@ -162,6 +162,39 @@ describe("HttpTransport", () => {
     expect(renewals).toBe(2);
   });
 
+  it("tells the authenticator which request was refused, so concurrent refusals renew once", async () => {
+    let current = "t1";
+    let renewals = 0;
+    let pending: Promise<void> | undefined;
+    const seen: Array<string | undefined> = [];
+    // The server accepts only t2; five requests carrying t1 are refused together.
+    handler = (req, _b, res) => (req.headers.token === "t2" ? json(res, 200, {}) : json(res, 200, { errorCode: "EXPIRED" }));
+    const t = transport({
+      auth: {
+        authorize: (r) => void (r.headers.token = current),
+        isExpired: (a, r) => {
+          seen.push(r?.headers.token);
+          return (a.json() as { errorCode?: string }).errorCode === "EXPIRED";
+        },
+        renew: (r) => {
+          if (r?.headers.token !== current) return Promise.resolve(); // already replaced by another renewal
+          pending ??= (async () => {
+            renewals++;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            current = "t2";
+          })().finally(() => (pending = undefined));
+          return pending;
+        },
+      },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.send({ operation: "Op", method: "POST", path: "/x", idempotent: false })),
+    );
+    expect(answers.map((a) => a.json())).toEqual(Array(5).fill({}));
+    expect(seen.every((token) => token === "t1")).toBe(true);
+    expect(renewals).toBe(1);
+  });
+
   it("asks the rate limiter before every attempt", async () => {
     let acquired = 0;
     handler = sequence(503);

@@ -1,0 +1,64 @@
+import { VendorApiError } from "../core/errors";
+import type { HttpAnswer } from "../core/transport";
+
+/** The success code (guide 3.3). */
+export const HIK_OK = "0";
+
+export interface HikBody {
+  errorCode: string;
+  /** The vendor's text for an error: `message` (the guide), or `errorMsg` / `msg` as some gateways send. */
+  text: string;
+  data: unknown;
+}
+
+/**
+ * Reads a Hik-Connect answer: `{errorCode, message, data}` (3.3). Errors normally come with HTTP
+ * 200; a 429 (the rate limit, after the transport's retries ran out) and any other HTTP error
+ * without an errorCode become errors here too.
+ */
+export function parseHikAnswer(answer: HttpAnswer, operation: string): HikBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text());
+  } catch {
+    body = undefined;
+  }
+  const record = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const rawCode = record?.["errorCode"];
+  const code = typeof rawCode === "string" ? rawCode.trim() : typeof rawCode === "number" ? String(rawCode) : undefined;
+  const text = [record?.["message"], record?.["errorMsg"], record?.["msg"]].find((t): t is string => typeof t === "string" && t !== "") ?? "";
+  if (answer.status === 429) {
+    throw new VendorApiError(
+      `Hik-Connect ${operation} was refused for too many requests (HTTP 429) even after backing off; the account allows 5 ` +
+        `requests per second. If other tools use the same account, lower hikconnect:requestsPerSecond.`,
+      { vendor: "hikconnect", operation, httpStatus: 429, retryable: true },
+    );
+  }
+  if (answer.status >= 400 && code === undefined) {
+    throw new VendorApiError(`Hik-Connect ${operation} failed: HTTP ${answer.status}${text ? ` (${text})` : ""}`, {
+      vendor: "hikconnect",
+      operation,
+      httpStatus: answer.status,
+      retryable: answer.status >= 500,
+    });
+  }
+  if (code === undefined) {
+    if (!record) answer.json(); // throws the transport's "not JSON" error
+    throw new VendorApiError(`Hik-Connect ${operation} answered without an errorCode; is hikconnect:url a Hik-Connect for Teams server?`, {
+      vendor: "hikconnect",
+      operation,
+      httpStatus: answer.status,
+    });
+  }
+  return { errorCode: code, text, data: record?.["data"] };
+}
+
+/** An answer with errorCode ≠ "0": the code and the vendor's text. */
+export function hikError(operation: string, code: string, text: string, httpStatus: number): VendorApiError {
+  return new VendorApiError(`Hik-Connect ${operation} failed: ${text || "no description"} (${code})`, {
+    vendor: "hikconnect",
+    operation,
+    code,
+    httpStatus,
+  });
+}

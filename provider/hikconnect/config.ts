@@ -1,0 +1,32 @@
+import { configValue, defineVendorConfig, transportConfigKeys } from "../core/config";
+
+/** Hik-Connect for Teams configuration: stack config `hikconnect:*`, or HIKCONNECT_* environment variables. */
+export const hikconnectConfig = defineVendorConfig("hikconnect", {
+  url: {
+    env: "HIKCONNECT_URL",
+    schema: configValue.baseUrl("https://ieu.hikcentralconnect.com"),
+    doc:
+      "The region server from the guide's table (e.g. `https://ieu.hikcentralconnect.com` for Europe); only the token " +
+      "request goes there, every other call goes to the `areaDomain` the token answer names.",
+  },
+  appKey: {
+    env: "HIKCONNECT_APP_KEY",
+    schema: configValue.text(),
+    doc: "The API account's AK (appKey), from Hik-Connect technical support.",
+  },
+  secretKey: {
+    env: "HIKCONNECT_SECRET_KEY",
+    schema: configValue.text(),
+    secret: true,
+    doc: "The API account's SK (secretKey).",
+  },
+  requestsPerSecond: {
+    env: "HIKCONNECT_REQUESTS_PER_SECOND",
+    schema: configValue.integer(1, 5),
+    default: "4",
+    doc:
+      "Requests this provider process starts in any one second, across all its operations. The platform allows 5 per " +
+      "account; 4 leaves room for network jitter. Lower it when other tools use the same account.",
+  },
+  ...transportConfigKeys("HIKCONNECT"),
+});
