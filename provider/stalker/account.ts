@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { VendorApiError, VendorNotFoundError } from "../core/errors";
 import { withKeyLock } from "../core/key-lock";
+import { registerSecret } from "../core/redact";
 import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
 import { decodeWireFields, encodeWireFields, wireFields } from "../core/wire";
@@ -91,6 +92,8 @@ export const stalkerAccount = defineResource({
   },
   handlers: {
     async create(i, progress) {
+      // The subscriber's password is in the POST body; Stalker's error texts must never carry it out.
+      registerSecret(i.password);
       const client = StalkerClient.fromConfig();
       await withLocks(lockKeys(i.login, [i]), () => addAccountOnce(client, i));
       progress.created(i.login, pick(i, INPUT_KEYS) as Partial<Outputs>);
@@ -102,6 +105,7 @@ export const stalkerAccount = defineResource({
     },
     async update(id, olds, news, changed) {
       if (changed.length === 0) return olds;
+      registerSecret(news.password);
       const client = StalkerClient.fromConfig();
       return withLocks(lockKeys(id, [olds, news]), async () => {
         const found = await locate(client, id, olds);

@@ -232,6 +232,14 @@ describe("creates whose outcome is unknown", () => {
     expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour", "bob"]);
   });
 
+  it("never puts the subscriber's password in an error, even when Stalker echoes it", async () => {
+    const echo = `Password ${ALICE.password} is too weak`;
+    emulator().faults.set("accounts.post", { status: 200, body: { status: "ERROR", results: "", error: echo }, times: 1 });
+    const error = (await create().catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/is too weak/);
+    expect(error.message).not.toContain(ALICE.password);
+  });
+
   it("says the login exists when Stalker already has it", async () => {
     emulator().addAccount({ login: "alice", account_number: "999" });
     await expect(create()).rejects.toThrow(/^Stalker already has an account with login "alice" \(POST \/accounts\/ answered "Login already in use"\)\. Pick another login/);
