@@ -1,10 +1,20 @@
 import { z } from "zod";
 import { VendorApiError, VendorNotFoundError } from "../core/errors";
-import { withKeyLock } from "../core/key-lock";
+import { registerSecret } from "../core/redact";
 import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
 import { decodeWireFields, encodeWireFields, wireFields } from "../core/wire";
-import { StalkerClient, type StalkerAccountRecord, type StalkerAddress } from "./client";
+import {
+  describeAddresses,
+  ensureMacFree,
+  exclusiveAddress,
+  locate,
+  lockKeys,
+  stringOf,
+  withLocks,
+  type Addressable,
+} from "./addressing";
+import { StalkerClient, type StalkerAccountRecord } from "./client";
 import { normalizeMac } from "./mac";
 
 const text = (wire: string, doc: string) => input(field.text().optional(), { onChange: "update", wire, doc });
@@ -54,7 +64,7 @@ const inputs = z.object({
     {
       onChange: "update",
       wire: "stb_mac",
-      doc: "MAC of the subscriber's set-top box, stored upper case with colons. Unique in Stalker; the API addresses the account by it.",
+      doc: "MAC of the subscriber's set-top box, stored upper case with colons. The API addresses the account by it; a MAC another account has is refused.",
     },
   ),
 });
@@ -68,7 +78,6 @@ const outputs = z.object({
 
 type Inputs = ResourceInputs<typeof inputs.shape>;
 type Outputs = ResourceOutputs<typeof inputs.shape, typeof outputs.shape>;
-type Addressable = { stbMac?: string; accountNumber?: string };
 
 /** A Stalker Middleware IPTV account that never touches a subscriber sharing its account number. */
 export const stalkerAccount = defineResource({
@@ -91,6 +100,8 @@ export const stalkerAccount = defineResource({
   },
   handlers: {
     async create(i, progress) {
+      // The subscriber's password is in the POST body; Stalker's error texts must never carry it out.
+      registerSecret(i.password);
       const client = StalkerClient.fromConfig();
       await withLocks(lockKeys(i.login, [i]), () => addAccountOnce(client, i));
       progress.created(i.login, pick(i, INPUT_KEYS) as Partial<Outputs>);
@@ -102,14 +113,16 @@ export const stalkerAccount = defineResource({
     },
     async update(id, olds, news, changed) {
       if (changed.length === 0) return olds;
+      registerSecret(news.password);
       const client = StalkerClient.fromConfig();
       return withLocks(lockKeys(id, [olds, news]), async () => {
         const found = await locate(client, id, olds);
         if (!found) throw goneError(id, olds, "update");
-        const target = exclusiveAddress(found, id, "PUT");
+        const target = await exclusiveAddress(client, found, id, "PUT");
         // Where the account will be: what Stalker has now, with what this update changes.
         const now = toOutputs(found.record, olds);
         const after: Addressable = { stbMac: now.stbMac, accountNumber: now.accountNumber, ...pick(news, changed) };
+        if (after.stbMac && after.stbMac !== now.stbMac) await ensureMacFree(client, id, after.stbMac);
         // A PUT by account number is never repeated by the transport (the number was checked once,
         // for this attempt), nor one that moves the account to another MAC (a repeat would address
         // the old one); a lost answer fails the update and the next `pulumi up` starts over.
@@ -123,7 +136,7 @@ export const stalkerAccount = defineResource({
       await withLocks(lockKeys(id, [olds]), async () => {
         const found = await locate(client, id, olds);
         if (!found) return; // already gone
-        const target = exclusiveAddress(found, id, "DELETE");
+        const target = await exclusiveAddress(client, found, id, "DELETE");
         try {
           await client.deleteAccount(target, { idempotent: target.kind === "mac" });
         } catch (error) {
@@ -176,57 +189,6 @@ function explainCreateRefusal(error: VendorApiError, i: Inputs): VendorApiError 
   return error;
 }
 
-interface Located {
-  /** The address at which the login was found. */
-  address: StalkerAddress;
-  record: StalkerAccountRecord;
-  /** Other accounts the same address resolves to (only an account number can have any). */
-  others: number;
-}
-
-/**
- * Finds the account with this login: at its MAC first, then at its account number (a MAC changed
- * outside Pulumi still finds the account). Only accounts whose login matches count — a MAC or
- * number that now belongs to someone else is not this account. Undefined when it is gone.
- */
-async function locate(client: StalkerClient, login: string, known: Addressable): Promise<Located | undefined> {
-  for (const address of addressesOf(known)) {
-    const records = await client.getAccounts(address);
-    const record = records.find((r) => r.login === login);
-    if (record) return { address, record, others: records.length - 1 };
-  }
-  return undefined;
-}
-
-function addressesOf(known: Addressable): StalkerAddress[] {
-  const out: StalkerAddress[] = [];
-  const mac = known.stbMac ? normalizeMac(known.stbMac) : undefined;
-  if (mac) out.push({ kind: "mac", mac });
-  if (known.accountNumber) out.push({ kind: "number", accountNumber: known.accountNumber });
-  return out;
-}
-
-/**
- * The address a PUT or DELETE may use so that it reaches this account and no other: its MAC when
- * Stalker has one for it (MACs are unique), else its account number — only when the number
- * resolves to exactly this login. Otherwise nothing is sent: the API would apply the call to every
- * account with that number.
- */
-function exclusiveAddress(found: Located, login: string, method: "PUT" | "DELETE"): StalkerAddress {
-  const mac = typeof found.record.stb_mac === "string" ? normalizeMac(found.record.stb_mac) : undefined;
-  if (mac) return { kind: "mac", mac };
-  if (found.address.kind === "number" && found.others === 0) return found.address;
-  const number = found.address.kind === "number" ? found.address.accountNumber : String(found.record.account_number ?? "");
-  const verb = method === "PUT" ? "change" : "delete";
-  throw new Error(
-    `StalkerAccount ${JSON.stringify(login)}: account number ${JSON.stringify(number)} also belongs to ${found.others} other ` +
-      `subscriber${found.others === 1 ? "" : "s"}, and this account has no MAC in Stalker. The API can only address it by that ` +
-      `number, and a ${method} by account number would ${verb} all of them, so nothing was sent. Set stbMac: give the account ` +
-      `its set-top box's MAC in the Stalker admin panel, put the same MAC in stbMac and run \`pulumi refresh\`; or give the ` +
-      `account a number no one else has.`,
-  );
-}
-
 /** The account as outputs. Fields Stalker does not answer (the password; phone and comment on some versions) keep their last known value. */
 function toOutputs(record: StalkerAccountRecord, known: Partial<Outputs>): Outputs {
   let fields: Record<string, unknown>;
@@ -262,38 +224,6 @@ function goneError(login: string, olds: Addressable, operation: string): Error {
     `Stalker has no account ${JSON.stringify(login)} at ${describeAddresses(olds)} any more, so the ${operation} cannot be applied. ` +
       `Run \`pulumi refresh\` to drop it from the state; the next \`pulumi up\` creates it again.`,
   );
-}
-
-function describeAddresses(known: Addressable): string {
-  return addressesOf(known)
-    .map((a) => (a.kind === "mac" ? `MAC ${a.mac}` : `account number ${JSON.stringify(a.accountNumber)}`))
-    .join(" or ");
-}
-
-/**
- * The keys of everything an operation may address. The engine runs resources in parallel: a create
- * that claims an account number must not slip between another operation's check that the number
- * is exclusive and its PUT or DELETE; two creates of one login must not both look it up at once.
- * (This holds within one provider process; a change made by someone else at that moment cannot be
- * excluded — the check and the call are as close together as the API allows.)
- */
-function lockKeys(login: string, states: Addressable[]): string[] {
-  const keys = new Set<string>([`stalker:login:${login}`]);
-  for (const s of states) {
-    for (const a of addressesOf(s)) keys.add(a.kind === "mac" ? `stalker:mac:${a.mac}` : `stalker:number:${a.accountNumber}`);
-  }
-  return [...keys].sort();
-}
-
-/** Takes every lock in a fixed (sorted) order, so two operations can never wait for each other. */
-function withLocks<T>(keys: string[], work: () => Promise<T>): Promise<T> {
-  const [first, ...rest] = keys;
-  if (first === undefined) return work();
-  return withKeyLock(first, () => withLocks(rest, work));
-}
-
-function stringOf(v: unknown): string {
-  return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
 }
 
 function pick<T extends object>(values: T, keys: readonly string[]): Partial<T> {

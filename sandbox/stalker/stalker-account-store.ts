@@ -14,9 +14,10 @@ export class StalkerError extends Error {}
 export type StalkerWrite = Partial<Record<WritableField, string>>;
 
 /**
- * The emulator's accounts, in memory, in creation order. Logins are unique, MACs are unique when
- * set, account numbers are not: one number may belong to many accounts, and a PUT or DELETE
- * addressed by account number changes or deletes every one of them, as on a real Stalker.
+ * The emulator's accounts, in memory, in creation order. Logins are unique; a create refuses a MAC
+ * in use but an update does not (see {@link update}); account numbers are not unique at all: one
+ * number may belong to many accounts, and a PUT or DELETE addressed by account number changes or
+ * deletes every one of them, as on a real Stalker.
  */
 export class StalkerAccountStore {
   private records: StalkerAccountRecord[] = [];
@@ -59,7 +60,12 @@ export class StalkerAccountStore {
     return structuredClone(record);
   }
 
-  /** PUT /accounts/<id>: applies the fields to every addressed account (all of them, even several). */
+  /**
+   * PUT /accounts/<id>: applies the fields to every addressed account (all of them, even several).
+   * Unlike the create, it does not refuse a MAC another account has: the document promises no MAC
+   * uniqueness (only "login ... Уникален"), so the sandbox lets two accounts end up with one MAC,
+   * and a client must not rely on MACs being unique.
+   */
   update(targets: readonly StalkerAccountRecord[], fields: StalkerWrite, extra: Partial<StalkerAccountRecord> = {}): void {
     const values = this.validate(fields);
     const logins = new Set(targets.map((t) => t.login));
@@ -67,10 +73,6 @@ export class StalkerAccountStore {
       if (values.login === "") throw new StalkerError("Login required");
       const owner = this.records.find((r) => r.login === values.login);
       if ((owner && !logins.has(owner.login)) || (owner && targets.length > 1)) throw new StalkerError("Login already in use");
-    }
-    if (values.stb_mac) {
-      const owner = this.records.find((r) => r.stb_mac === values.stb_mac);
-      if ((owner && !logins.has(owner.login)) || targets.length > 1) throw new StalkerError("MAC address already in use");
     }
     for (const record of this.records) {
       if (logins.has(record.login)) Object.assign(record, structuredClone(extra), values);

@@ -17,7 +17,7 @@ export interface StalkerAccountRecord {
   tariff_plan: string;
   /** Administrative status: 1 on, 0 off. */
   status: 0 | 1;
-  /** Upper case with colons, "" when the account has no set-top box. Unique when set. */
+  /** Upper case with colons, "" when the account has no set-top box. A create refuses one in use; a PUT does not. */
   stb_mac: string;
   stb_sn: string;
   stb_type: string;

@@ -208,6 +208,50 @@ describe("a shared account number", () => {
   });
 });
 
+// The document promises unique logins, not unique MACs: a PUT (ours or anyone's) can give one MAC
+// to two accounts, and a PUT or DELETE by that MAC then hits both.
+describe("a MAC another account also has", () => {
+  const SHARED_MAC = "00:1A:79:00:00:0A";
+
+  it("is not used to update or delete: the account's own number is, when it is exclusive", async () => {
+    const { outs } = await create({ login: "alice", accountNumber: "100", stbMac: SHARED_MAC, fullName: "Alice" });
+    emulator().addAccount({ login: "neighbour", account_number: "999", full_name: "Neighbour" });
+    emulator().editAccount("neighbour", { stb_mac: SHARED_MAC }); // duplicated outside Pulumi
+    const { outs: after } = await stalkerAccount.update("alice", outs, await checked({ login: "alice", accountNumber: "100", stbMac: SHARED_MAC, fullName: "Renamed" }));
+    expect(after.fullName).toBe("Renamed");
+    await stalkerAccount.delete("alice", after);
+    expect(emulator().log.entries("accounts.put").map((e) => e.path)).toEqual(["/stalker_portal/api/accounts/100"]);
+    expect(emulator().log.entries("accounts.delete").map((e) => e.path)).toEqual(["/stalker_portal/api/accounts/100"]);
+    expect(emulator().listAccounts()).toMatchObject([{ login: "neighbour", full_name: "Neighbour", stb_mac: SHARED_MAC }]);
+  });
+
+  it("nor a MAC Stalker has for an account the state knows only by number", async () => {
+    const { outs } = await create({ login: "alice", accountNumber: "100" });
+    neighbour({ account_number: "100" });
+    emulator().addAccount({ login: "carol", account_number: "300" });
+    emulator().editAccount("alice", { stb_mac: SHARED_MAC });
+    emulator().editAccount("carol", { stb_mac: SHARED_MAC });
+    clearLog();
+    await expect(stalkerAccount.delete("alice", outs)).rejects.toThrow(
+      /^StalkerAccount "alice": MAC 00:1A:79:00:00:0A also belongs to 1 other account in Stalker, and account number "100" also belongs to 1 other subscriber; a DELETE by either would delete them too, so nothing was sent\./,
+    );
+    expect(routes()).toEqual(["accounts.get", "accounts.get"]);
+    expect(emulator().listAccounts().map((a) => a.login)).toEqual(["alice", "neighbour", "carol"]);
+  });
+
+  it("is refused as the target of a MAC change before anything is sent", async () => {
+    const { outs } = await create();
+    emulator().addAccount({ login: "neighbour", account_number: "999", stb_mac: "00:1A:79:00:00:0B" });
+    clearLog();
+    const update = stalkerAccount.update("alice", outs, await checked({ ...ALICE, stbMac: "00:1a:79:00:00:0b" }));
+    await expect(update).rejects.toThrow(
+      /^stbMac 00:1A:79:00:00:0B: another Stalker account already has this MAC\. Stalker would give it to both, and could no longer tell them apart by it; nothing was sent\./,
+    );
+    expect(routes()).toEqual(["accounts.get", "accounts.get"]);
+    expect(emulator().account("alice")!.stb_mac).toBe(ALICE_MAC);
+  });
+});
+
 describe("creates whose outcome is unknown", () => {
   it("finds the account a lost POST created: no duplicate, no spurious 'Login already in use'", async () => {
     emulator().faults.set("accounts.post", { drop: "after", times: 1 });
@@ -230,6 +274,14 @@ describe("creates whose outcome is unknown", () => {
     await create({ login: "bob", accountNumber: "100" });
     expect(emulator().log.entries("accounts.post")).toHaveLength(1);
     expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour", "bob"]);
+  });
+
+  it("never puts the subscriber's password in an error, even when Stalker echoes it", async () => {
+    const echo = `Password ${ALICE.password} is too weak`;
+    emulator().faults.set("accounts.post", { status: 200, body: { status: "ERROR", results: "", error: echo }, times: 1 });
+    const error = (await create().catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/is too weak/);
+    expect(error.message).not.toContain(ALICE.password);
   });
 
   it("says the login exists when Stalker already has it", async () => {
