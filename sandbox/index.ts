@@ -4,6 +4,8 @@ import { SANDBOX_VENDORS, type SandboxVendorName } from "./sandbox-vendors";
 export * from "./core";
 export * from "./forpost";
 export type { ForpostSandbox, ForpostSandboxOptions } from "./forpost/forpost-launcher";
+export * from "./billing";
+export type { BillingSandbox, BillingSandboxOptions } from "./billing/billing-launcher";
 export type { SandboxConfigEntry } from "./sandbox-vendor";
 
 type Vendors = typeof SANDBOX_VENDORS;

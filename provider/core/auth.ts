@@ -10,10 +10,16 @@ import { registerSecret } from "./redact";
  */
 export interface Authenticator {
   authorize(request: PreparedRequest): void | Promise<void>;
-  /** Whether an answer says the credentials died (a token revoked early, a session timed out). */
-  isExpired?(answer: HttpAnswer): boolean;
-  /** Obtains fresh credentials; concurrent callers share one renewal. */
-  renew?(): Promise<void>;
+  /**
+   * Whether an answer says the credentials died (a token revoked early, a session timed out).
+   * `request` is the request as authorized, carrying the credential that was refused.
+   */
+  isExpired?(answer: HttpAnswer, request: PreparedRequest): boolean;
+  /**
+   * Obtains fresh credentials; concurrent callers share one renewal. `request` carries the refused
+   * credential, so an authenticator can skip renewing when another caller already replaced it.
+   */
+  renew?(request: PreparedRequest): Promise<void>;
 }
 
 /** Paces requests (Hik-Connect allows 5 per second per account across all operations). */

@@ -131,14 +131,14 @@ export class HttpTransport {
     return pRetry(
       async (attemptNumber) => {
         const lastAttempt = attemptNumber > maxRetries;
-        let answer = await this.attempt(request);
+        let { answer, prepared } = await this.attempt(request);
         const auth = this.options.auth;
-        if (!renewed && auth?.isExpired?.(answer) && auth.renew) {
+        if (!renewed && auth?.isExpired?.(answer, prepared) && auth.renew) {
           // The vendor says our token/session died early: renew once, repeat once. The request was
           // rejected, not applied, so repeating is safe for any method.
           renewed = true;
-          await auth.renew();
-          answer = await this.attempt(request);
+          await auth.renew(prepared);
+          ({ answer } = await this.attempt(request));
         }
         if (!lastAttempt && this.options.isRetryableAnswer(answer, request) && retryableStatusFor(answer, request)) {
           throw new VendorApiError(`${request.operation}: HTTP ${answer.status}`, {
@@ -174,7 +174,7 @@ export class HttpTransport {
     await this.agent.close();
   }
 
-  private async attempt(request: HttpRequest): Promise<HttpAnswer> {
+  private async attempt(request: HttpRequest): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
     const prepared = this.prepare(request);
     await this.options.auth?.authorize(prepared);
     await this.options.rateLimiter?.acquire();
@@ -192,7 +192,7 @@ export class HttpTransport {
       });
       const chunks: Buffer[] = [];
       for await (const chunk of res.body) chunks.push(chunk as Buffer);
-      return makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation);
+      return { answer: makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation), prepared };
     } catch (error) {
       throw this.transportError(error, request, where);
     }
