@@ -8,6 +8,7 @@ import type { TelecomResource } from "./core/resource";
 
 const resources: Record<string, () => TelecomResource> = {
   "forpost:Account": () => require("./forpost/account").forpostAccount,
+  "billing:Home": () => require("./billing/home").billingHome,
 };
 
 /** Tokens (`<vendor>:<Type>`) of every resource this package provides. */

@@ -15,6 +15,8 @@ import type { TelecomResource } from "../provider/core/resource";
 import { fieldMeta, outputMeta } from "../provider/core/schema";
 import { forpostAccount } from "../provider/forpost/account";
 import { forpostConfig } from "../provider/forpost/config";
+import { billingHome } from "../provider/billing/home";
+import { billingConfig } from "../provider/billing/config";
 
 type JsonSchema = {
   type?: string;
@@ -32,10 +34,10 @@ type JsonSchema = {
 };
 
 /** Every resource, in README order (a test checks this covers every token the provider serves). */
-export const documentedResources: TelecomResource[] = [forpostAccount as unknown as TelecomResource];
+export const documentedResources: TelecomResource[] = [forpostAccount as unknown as TelecomResource, billingHome as unknown as TelecomResource];
 
 /** The vendor configs, in README order. */
-export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [forpostConfig as never];
+export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [forpostConfig as never, billingConfig as never];
 
 function describeType(s: JsonSchema): string {
   if (s.anyOf) {

@@ -6,4 +6,5 @@
  * ```
  */
 export { ForpostAccount, type ForpostAccountArgs, type ForpostAccountOutputs } from "./forpost/account";
+export { BillingHome, type BillingHomeArgs, type BillingHomeOutputs } from "./billing/home";
 export type { InputArgs, OutputProperties } from "./telecom-resource";
