@@ -11,6 +11,7 @@ const resources: Record<string, () => TelecomResource> = {
   "stalker:Account": () => require("./stalker/account").stalkerAccount,
   "vsaas:Organization": () => require("./vsaas/organization").vsaasOrganization,
   "hikconnect:Device": () => require("./hikconnect/device").hikDevice,
+  "billing:Home": () => require("./billing/home").billingHome,
 };
 
 /** Tokens (`<vendor>:<Type>`) of every resource this package provides. */

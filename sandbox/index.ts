@@ -9,6 +9,8 @@ export * from "./stalker";
 export type { StalkerSandbox, StalkerSandboxOptions } from "./stalker/stalker-launcher";
 export * from "./vsaas";
 export type { VsaasSandbox, VsaasSandboxOptions } from "./vsaas/vsaas-launcher";
+export * from "./billing";
+export type { BillingSandbox, BillingSandboxOptions } from "./billing/billing-launcher";
 export type { SandboxConfigEntry } from "./sandbox-vendor";
 
 type Vendors = typeof SANDBOX_VENDORS;

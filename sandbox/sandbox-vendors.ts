@@ -1,3 +1,4 @@
+import { billingLauncher } from "./billing/billing-launcher";
 import { forpostLauncher } from "./forpost/forpost-launcher";
 import { stalkerLauncher } from "./stalker/stalker-launcher";
 import { vsaasLauncher } from "./vsaas/vsaas-launcher";
@@ -9,6 +10,7 @@ export const SANDBOX_VENDORS = {
   stalker: stalkerLauncher,
   vsaas: vsaasLauncher,
   hikconnect: hikconnectLauncher,
+  billing: billingLauncher,
 } as const;
 
 export type SandboxVendorName = keyof typeof SANDBOX_VENDORS;

@@ -21,6 +21,8 @@ import { vsaasConfig } from "../provider/vsaas/config";
 import { vsaasOrganization } from "../provider/vsaas/organization";
 import { hikDevice } from "../provider/hikconnect/device";
 import { hikconnectConfig } from "../provider/hikconnect/config";
+import { billingHome } from "../provider/billing/home";
+import { billingConfig } from "../provider/billing/config";
 
 type JsonSchema = {
   type?: string;
@@ -43,6 +45,7 @@ export const documentedResources: TelecomResource[] = [
   stalkerAccount as unknown as TelecomResource,
   vsaasOrganization as unknown as TelecomResource,
   hikDevice as unknown as TelecomResource,
+  billingHome as unknown as TelecomResource,
 ];
 
 /** The vendor configs, in README order. */
@@ -51,6 +54,7 @@ export const vendorConfigs: Array<VendorConfig<Record<string, never>>> = [
   stalkerConfig as never,
   vsaasConfig as never,
   hikconnectConfig as never,
+  billingConfig as never,
 ];
 
 function describeType(s: JsonSchema): string {

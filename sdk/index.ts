@@ -9,4 +9,5 @@ export { ForpostAccount, type ForpostAccountArgs, type ForpostAccountOutputs } f
 export { StalkerAccount, type StalkerAccountArgs, type StalkerAccountOutputs } from "./stalker/account";
 export { VsaasOrganization, type VsaasOrganizationArgs, type VsaasOrganizationOutputs } from "./vsaas/organization";
 export { HikDevice, type HikDeviceArgs, type HikDeviceOutputs } from "./hikconnect/device";
+export { BillingHome, type BillingHomeArgs, type BillingHomeOutputs } from "./billing/home";
 export type { InputArgs, OutputProperties } from "./telecom-resource";

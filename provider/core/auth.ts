@@ -12,15 +12,14 @@ export interface Authenticator {
   authorize(request: PreparedRequest): void | Promise<void>;
   /**
    * Whether an answer says the credentials died (a token revoked early, a session timed out).
-   * `request` is the request that got the answer, as `authorize` left it.
+   * `request` is the request as authorized, carrying the credential that was refused.
    */
-  isExpired?(answer: HttpAnswer, request?: PreparedRequest): boolean;
+  isExpired?(answer: HttpAnswer, request: PreparedRequest): boolean;
   /**
-   * Obtains fresh credentials; concurrent callers share one renewal. `request` is the request that
-   * was refused, so an authenticator can tell that the credential it carried was already replaced
-   * (by a renewal another request triggered) and not renew a second time.
+   * Obtains fresh credentials; concurrent callers share one renewal. `request` carries the refused
+   * credential, so an authenticator can skip renewing when another caller already replaced it.
    */
-  renew?(request?: PreparedRequest): Promise<void>;
+  renew?(request: PreparedRequest): Promise<void>;
 }
 
 /** Paces requests (Hik-Connect allows 5 per second per account across all operations). */

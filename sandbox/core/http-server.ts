@@ -14,6 +14,11 @@ export interface SandboxTlsOptions {
   ca?: string | Buffer;
   /** Ask clients for a certificate. Unauthorised clients are still served; handlers see `clientCertificate.authorized`. */
   requestCert?: boolean;
+  /**
+   * Refuse, during the TLS handshake, clients without a certificate that chains to `ca` (implies
+   * `requestCert`), as a web server set to require and verify client certificates does. Default false.
+   */
+  requireClientCert?: boolean;
 }
 
 export interface ListenOptions {
@@ -44,8 +49,8 @@ export async function listen(listener: RawRequestListener, options: ListenOption
           key: options.tls.key,
           cert: options.tls.cert,
           ...(options.tls.ca !== undefined ? { ca: options.tls.ca } : {}),
-          requestCert: options.tls.requestCert ?? false,
-          rejectUnauthorized: false,
+          requestCert: (options.tls.requestCert ?? false) || options.tls.requireClientCert === true,
+          rejectUnauthorized: options.tls.requireClientCert === true,
         },
         listener,
       )

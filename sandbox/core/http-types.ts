@@ -61,6 +61,12 @@ export interface Route {
   method: string | readonly string[];
   /** Exact path, or a RegExp over the path whose named groups become `pathParams`. */
   path: string | RegExp;
+  /**
+   * Query parameters the request must carry with exactly these values, for APIs that name the
+   * operation in the query (the billing's `api.php?proc=CLN_HOME_EDIT`). A route with `query` is
+   * tried like any other; when it does not match, later routes with the same path still may.
+   */
+  query?: Readonly<Record<string, string>>;
   handler: Handler;
   /** Serve the route only on this listener (see `VendorEmulator.listenAlso`); default: on every listener. */
   listener?: string;

