@@ -5,13 +5,28 @@
  */
 import { sandboxInstructions, sandboxJson } from "./cli-output";
 import { startSandbox, type RunningSandbox } from "./index";
+import { SANDBOX_VENDORS, type SandboxVendorName } from "./sandbox-vendors";
+
+const VENDOR_TITLES: Record<SandboxVendorName, string> = {
+  forpost: "Forpost System API 1.6.9",
+  stalker: "Stalker Middleware REST API v1",
+  vsaas: "VSAAS.IO billing API v1 + Watcher API v2",
+  hikconnect: "Hik-Connect for Teams OpenAPI 2.13.0 (region and area servers)",
+  billing: "ISP billing api.php over HTTPS with client certificates",
+};
 
 const USAGE = `Usage: pulumi-telecom-sandbox [--port-base <n>] [--json] [--help]
 
-Starts local emulators of the vendor APIs (Forpost System API 1.6.9) on 127.0.0.1 and prints the
-Pulumi stack config and environment variables that point at them. Runs until Ctrl+C / SIGTERM.
+Starts local emulators of the vendor APIs on 127.0.0.1 and prints the Pulumi stack config and
+environment variables that point at them. Runs until Ctrl+C / SIGTERM.
 
-  --port-base <n>  listen on fixed ports: Forpost on <n> (default: free ports)
+${(Object.keys(SANDBOX_VENDORS) as SandboxVendorName[]).map((name) => `  ${name.padEnd(11)} ${VENDOR_TITLES[name]}`).join("\n")}
+
+  --port-base <n>  listen on fixed ports: ${(Object.keys(SANDBOX_VENDORS) as SandboxVendorName[])
+    .sort((a, b) => SANDBOX_VENDORS[a].portOffset - SANDBOX_VENDORS[b].portOffset)
+    .map((name) => `${name} on <n>${SANDBOX_VENDORS[name].portOffset ? `+${SANDBOX_VENDORS[name].portOffset}` : ""}`)
+    .join(", ")}
+                   (default: free ports; the Hik-Connect area server always takes a free port)
   --json           print the config as one line of JSON (for scripts) instead of instructions
   --help           show this help
 `;

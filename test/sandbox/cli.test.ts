@@ -109,6 +109,9 @@ describe("pulumi-telecom-sandbox CLI", () => {
     const help = await runToEnd("--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--port-base <n>");
+    // Every emulator the sandbox starts is named, with its fixed port under --port-base.
+    for (const name of ["forpost", "stalker", "hikconnect", "vsaas", "billing"]) expect(help.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
+    expect(help.stdout).toContain("forpost on <n>, stalker on <n>+1, hikconnect on <n>+2, vsaas on <n>+3, billing on <n>+4");
     const bad = await runToEnd("--port-base", "http");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--port-base needs a port number");
