@@ -1,4 +1,4 @@
-import type { RunningSandbox } from "../../sandbox";
+import type { RunningSandbox, SandboxConfigEntry } from "../../sandbox";
 import { MiniEngine, type Step } from "../../test/harness/mini-engine";
 import { runProgramUnderMocks } from "../../test/harness/program-under-mocks";
 import { ProviderHost } from "../../test/harness/provider-host";
@@ -6,6 +6,8 @@ import { ProviderHost } from "../../test/harness/provider-host";
 export interface HostDemoOptions {
   programDir: string;
   sandbox: RunningSandbox;
+  /** The sandbox's config plus the example's own. */
+  pulumiConfig: SandboxConfigEntry[];
   /** The example's project name (config keys of the example are `<project>:<key>`). */
   project: string;
   log: (line: string) => void;
@@ -18,9 +20,9 @@ export interface HostDemoOptions {
  */
 export async function runThroughProviderHost(options: HostDemoOptions): Promise<void> {
   const { programDir, sandbox, project, log } = options;
-  const config = Object.fromEntries(sandbox.pulumiConfig.map((e) => [e.key, e.value]));
-  const secretConfigKeys = sandbox.pulumiConfig.filter((e) => e.secret).map((e) => e.key);
-  const emulator = sandbox.forpost.emulator;
+  const config = Object.fromEntries(options.pulumiConfig.map((e) => [e.key, e.value]));
+  const secretConfigKeys = options.pulumiConfig.filter((e) => e.secret).map((e) => e.key);
+  const emulators = vendorEmulators(sandbox);
   const program = async (extra: Record<string, string> = {}) =>
     (await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extra }, secretConfigKeys })).registrations;
 
@@ -29,34 +31,48 @@ export async function runThroughProviderHost(options: HostDemoOptions): Promise<
     const engine = new MiniEngine(host, { config, secretConfigKeys, project, stack: "demo" });
     let step = 0;
     const phase = async (title: string, action: () => Promise<Step[]>) => {
-      emulator.log.clear();
+      for (const emulator of Object.values(emulators)) emulator.log.clear();
       const before = outputsByUrn(engine);
       const steps = await action();
-      const calls = emulator.log.entries().map((e) => e.route);
       log(`\n${++step}. ${title}`);
       for (const s of steps) log(`   ${describeStep(s, before[s.urn], outputsByUrn(engine)[s.urn])}`);
-      log(`   Forpost calls: ${calls.length === 0 ? "none" : calls.join(", ")}`);
+      const calls = Object.entries(emulators)
+        .map(([vendor, emulator]) => [vendor, emulator.log.entries().map((e) => e.route)] as const)
+        .filter(([, routes]) => routes.length > 0);
+      if (calls.length === 0) log("   vendor calls: none");
+      for (const [vendor, routes] of calls) log(`   ${vendor} calls: ${routes.join(", ")}`);
       const failed = steps.find((s) => s.error || s.failures);
       if (failed) throw new Error(`demo step failed: ${failed.error ?? JSON.stringify(failed.failures)}`);
     };
 
     const initial = await program();
-    await phase("pulumi preview (a new stack): Check only, nothing sent to Forpost", () => engine.preview(initial));
-    await phase("pulumi up: the account is created", () => engine.up(initial));
+    await phase("pulumi preview (a new stack): Check only, nothing sent to any vendor", () => engine.preview(initial));
+    await phase("pulumi up: the subscriber is provisioned in all five systems", () => engine.up(initial));
     await phase("pulumi refresh: read back, nothing changed", () => engine.refresh());
     await phase("pulumi up again: nothing to do", () => engine.up(initial));
     const bigger = await program({ [`${project}:maxCameraCount`]: "16" });
-    await phase("pulumi config set maxCameraCount 16 && pulumi up: changed in place", () => engine.up(bigger));
-    const [id] = Object.values(engine.state()).map((s) => Number(s.id));
-    emulator.accounts.patch(id!, { MaxCameraCount: 2 });
+    await phase("pulumi config set maxCameraCount 16 && pulumi up: the Forpost account changes in place", () => engine.up(bigger));
+    const forpost = Object.values(engine.state()).find((s) => s.type.endsWith("forpost:Account"));
+    sandbox.forpost.emulator.accounts.patch(Number(forpost!.id), { MaxCameraCount: 2 });
     log(`\n   (someone sets the account's camera limit to 2 in the Forpost portal)`);
     await phase("pulumi refresh: the drift is read back", () => engine.refresh());
     await phase("pulumi up: the declared value is restored", () => engine.up(bigger));
-    await phase("pulumi destroy: the account is deleted", () => engine.destroy());
-    log(`\nDone: Forpost now holds ${emulator.accounts.list().length} accounts. RPCs to the provider host: ${JSON.stringify(host.rpcCounts())}`);
+    await phase("pulumi destroy: everything is deleted", () => engine.destroy());
+    log(`\nDone: the state holds ${Object.keys(engine.state()).length} resources, Forpost ${sandbox.forpost.emulator.accounts.list().length} accounts. RPCs to the provider host: ${JSON.stringify(host.rpcCounts())}`);
   } finally {
     await host.stop();
   }
+}
+
+interface LoggingEmulator {
+  log: { clear(): void; entries(): Array<{ route: string }> };
+}
+
+/** Every emulator of the sandbox, by vendor name (each keeps a request log). */
+function vendorEmulators(sandbox: RunningSandbox): Record<string, LoggingEmulator> {
+  return Object.fromEntries(
+    Object.keys(sandbox.summaries).map((vendor) => [vendor, (sandbox as unknown as Record<string, { emulator: LoggingEmulator }>)[vendor]!.emulator]),
+  );
 }
 
 function outputsByUrn(engine: MiniEngine): Record<string, Record<string, unknown>> {
@@ -82,7 +98,8 @@ function describeStep(s: Step, before: Record<string, unknown> | undefined, afte
   }
 }
 
-const SHOWN = ["name", "maxCameraCount", "maxLoginCount", "contractNumber", "allowedTariffIds", "defaultCameraTariffId", "isActive"];
+/** Outputs worth a line in the demo, per resource; the rest of the state is in the state file. */
+const SHOWN = ["name", "maxCameraCount", "contractNumber", "street", "number", "city", "title", "externalId", "serialNo", "model", "login", "accountNumber", "stbMac"];
 
 function summary(outputs: Record<string, unknown>): string {
   return SHOWN.filter((k) => outputs[k] !== undefined).map((k) => `${k}=${JSON.stringify(outputs[k])}`).join(" ");

@@ -15,14 +15,32 @@ describe("npm run demo", () => {
     const out = lines.join("\n");
     expect(out).toContain("No `pulumi` CLI found on the PATH");
     expect(out).toContain("curl -fsSL https://get.pulumi.com | sh");
-    expect(out).toMatch(/\+ would create acme\n\s+Forpost calls: none/);
-    expect(out).toContain("+ created acme (id 1001)");
-    expect(out).toMatch(/= acme unchanged\n\s+Forpost calls: none/);
-    expect(out).toContain("~ updated acme: maxCameraCount 8 → 16");
-    expect(out).toContain("~ acme read back with drift: maxCameraCount 16 → 2");
-    expect(out).toContain("~ updated acme: maxCameraCount 2 → 16");
-    expect(out).toContain("- deleted acme (id 1001)");
-    expect(out).toContain("Forpost now holds 0 accounts");
+    const step = (n: number) => out.slice(out.indexOf(`\n${n}. `), out.indexOf(`\n${n + 1}. `) === -1 ? undefined : out.indexOf(`\n${n + 1}. `));
+    const resources = ["home", "video", "cloud", "camera", "tv"];
+    // 1. preview: every resource planned, no vendor called.
+    for (const r of resources) expect(step(1)).toContain(`+ would create ${r}\n`);
+    expect(step(1)).toContain("vendor calls: none");
+    // 2. up: all five created, each vendor called.
+    expect(step(2)).toContain("+ created video (id 1001)");
+    expect(step(2)).toMatch(/\+ created home \(id \d+\): street="улица Ленина" number=12 city="Казань"/);
+    expect(step(2)).toMatch(/\+ created cloud \(id \d+\): title="Ivan Petrov \(C-1001\)" externalId=\d+/);
+    expect(step(2)).toMatch(/\+ created camera \(id \w+\): .*serialNo="SBX\d{6}"/);
+    expect(step(2)).toContain("+ created tv (id ivan-petrov)");
+    for (const vendor of ["forpost", "stalker", "vsaas", "hikconnect", "billing"]) expect(step(2)).toContain(`\n   ${vendor} calls: `);
+    // 3. refresh without drift, 4. a no-op up without a single vendor call.
+    for (const r of resources) expect(step(3)).toContain(`= ${r} read back, as in the state`);
+    for (const r of resources) expect(step(4)).toContain(`= ${r} unchanged`);
+    expect(step(4)).toContain("vendor calls: none");
+    // 5. the in-place change touches Forpost only; 6./7. drift read back and restored.
+    expect(step(5)).toContain("~ updated video: maxCameraCount 8 → 16");
+    expect(step(5)).not.toMatch(/(stalker|vsaas|hikconnect|billing) calls/);
+    expect(step(6)).toContain("~ video read back with drift: maxCameraCount 16 → 2");
+    expect(step(7)).toContain("~ updated video: maxCameraCount 2 → 16");
+    // 8. destroy deletes everything.
+    expect(step(8)).toContain("- deleted video (id 1001)");
+    for (const r of resources) expect(step(8)).toMatch(new RegExp(`- deleted ${r} \\(id `));
+    expect(out).toContain("Done: the state holds 0 resources, Forpost 0 accounts.");
+    expect(out).not.toContain("demo failed");
   });
 
   it("with a Pulumi CLI, runs up / change / refresh / destroy on a throw-away local backend, secrets on stdin", async () => {
@@ -44,16 +62,12 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
     );
     const lines: string[] = [];
     await runDemo({ log: (l) => lines.push(l), pulumiCommand: fake });
-    const all = fs.readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    // The demo sets every vendor's sandbox config; the Forpost example only needs its own.
-    const otherVendorConfig = (c: { args: string[] }) =>
-      c.args[0] === "config" && !c.args.some((a) => a.startsWith("forpost:") || a.startsWith("forpost-example:"));
-    const calls = all.filter((c) => !otherVendorConfig(c));
+    const calls = fs.readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const sandboxConfigCount = 3 + 3 + 4 + 3 + 6; // forpost, stalker, vsaas, hikconnect, billing
+    const exampleConfigCount = 2; // the camera's serial and verification code
     expect(calls.map((c) => c.args.slice(0, 2).join(" "))).toEqual([
       "stack init",
-      "config set",
-      "config set",
-      "config set",
+      ...Array(sandboxConfigCount + exampleConfigCount).fill("config set"),
       "up --yes",
       "config set",
       "up --yes",
@@ -61,13 +75,24 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
       "destroy --yes",
       "stack rm",
     ]);
-    const secret = calls.find((c) => c.args.includes("--secret"));
-    expect(secret.args).toEqual(["config", "set", "--secret", "forpost:adminPassword"]);
+    // Every secret goes on stdin, never on the command line.
+    const secrets = calls.filter((c) => c.args.includes("--secret"));
+    expect(secrets.map((c) => c.args[3])).toEqual([
+      "forpost:adminPassword",
+      "stalker:password",
+      "vsaas:password",
+      "hikconnect:secretKey",
+      "billing:password",
+      "billing:clientKey",
+      "subscriber-example:cameraVerifyCode",
+    ]);
+    for (const c of secrets) expect(c.args).toHaveLength(4);
+    const secret = secrets[0];
     expect(secret.stdin.length).toBeGreaterThan(10);
     expect(calls.every((c) => c.backend?.startsWith("file://") && c.passphrase)).toBe(true);
     expect(calls[0].files).toEqual(expect.arrayContaining(["Pulumi.yaml", "index.ts", "node_modules", "package.json"]));
-    expect(calls.find((c) => c.args.includes("forpost-example:maxCameraCount")).args).toEqual(["config", "set", "forpost-example:maxCameraCount", "16"]);
+    expect(calls.find((c) => c.args.includes("subscriber-example:maxCameraCount")).args).toEqual(["config", "set", "subscriber-example:maxCameraCount", "16"]);
     expect(lines.join("\n")).toContain("Pulumi CLI v3.999.0-fake found");
-    expect(lines.join("\n")).not.toContain(secret.stdin);
+    for (const c of secrets) expect(lines.join("\n")).not.toContain(c.stdin);
   });
 });

@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import { promisify } from "node:util";
+import * as path from "node:path";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { REPO_ROOT } from "../harness/packed-package";
+import { runProgramUnderMocks } from "../harness/program-under-mocks";
+import { UNKNOWN } from "../harness/provider-host";
+
+/** The main example (one subscriber in five systems), installed against the packed package, under mocks. */
+let programDir: string;
+const config = {
+  "subscriber-example:cameraSerial": "SBX000002",
+  "subscriber-example:cameraVerifyCode": "MOCKCD",
+  "subscriber-example:tvPassword": "mock-only-tv-pw",
+};
+const secretConfigKeys = ["subscriber-example:cameraVerifyCode", "subscriber-example:tvPassword"];
+
+beforeAll(() => {
+  programDir = path.join(inject("packedAppDir"), "program-subscriber");
+  fs.mkdirSync(programDir, { recursive: true });
+  for (const file of ["index.ts", "Pulumi.yaml"]) {
+    fs.copyFileSync(path.join(REPO_ROOT, "examples", "subscriber", file), path.join(programDir, file));
+  }
+});
+
+describe("examples/subscriber under mocks", () => {
+  it("registers one resource per system, sharing the contract number, with secrets marked", async () => {
+    const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config, secretConfigKeys });
+    const byName = Object.fromEntries(run.registrations.map((r) => [r.name, r]));
+    expect(Object.fromEntries(run.registrations.map((r) => [r.name, r.type]))).toEqual({
+      home: "pulumi-nodejs:dynamic/billing:Home",
+      video: "pulumi-nodejs:dynamic/forpost:Account",
+      cloud: "pulumi-nodejs:dynamic/vsaas:Organization",
+      camera: "pulumi-nodejs:dynamic/hikconnect:Device",
+      tv: "pulumi-nodejs:dynamic/stalker:Account",
+    });
+    expect(byName.video!.inputs.contractNumber).toBe("C-1001");
+    expect(byName.tv!.inputs.accountNumber).toBe("C-1001");
+    expect(byName.cloud!.inputs.title).toBe("Ivan Petrov (C-1001)");
+    expect(byName.home!.inputs).toMatchObject({ street: "улица Ленина", number: 12, city: "Казань" });
+    expect(byName.camera!.inputs).toMatchObject({ serialNo: "SBX000002", verifyCode: "MOCKCD" });
+    expect(byName.camera!.secretInputKeys).toContain("verifyCode");
+    expect(byName.tv!.secretInputKeys).toContain("password");
+    for (const r of run.registrations) {
+      expect(r.providerSize).toBeLessThan(4096);
+      expect(r.provider).not.toContain("MOCKCD");
+      expect(r.provider).not.toContain("mock-only-tv-pw");
+    }
+    expect(run.exports).toMatchObject({ billingHomeId: "home-id", forpostAccountId: "video-id", tvLogin: "tv-id" });
+  });
+
+  it("refuses to run without the camera's serial number, naming the config key", async () => {
+    const run = runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: {} });
+    await expect(run).rejects.toThrow(/cameraSerial/);
+  });
+
+  it("leaves ids and read-back outputs unknown during preview", async () => {
+    const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config, secretConfigKeys, preview: true });
+    expect(run.registrations).toHaveLength(5);
+    expect(run.exports.billingHomeId).toBe(UNKNOWN);
+    expect(run.exports.watcherOrganizationId).toBe(UNKNOWN);
+  });
+
+  it("type-checks against the packed package's declarations", async () => {
+    fs.writeFileSync(
+      path.join(programDir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, module: "node16", moduleResolution: "node16", target: "ES2022", noEmit: true, types: [] }, files: ["index.ts"] }),
+    );
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [programDir] });
+    const result = await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: programDir }).catch((e) => e);
+    expect(result.stdout ?? "").toBe("");
+  });
+});
