@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { promisify } from "node:util";
 import * as path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { REPO_ROOT } from "../harness/packed-package";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
+import { typecheckProgram } from "../harness/typecheck-program";
 import { UNKNOWN } from "../harness/provider-host";
 
 /** The main example (one subscriber in five systems), installed against the packed package, under mocks. */
@@ -63,12 +62,6 @@ describe("examples/subscriber under mocks", () => {
   });
 
   it("type-checks against the packed package's declarations", async () => {
-    fs.writeFileSync(
-      path.join(programDir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, module: "node16", moduleResolution: "node16", target: "ES2022", noEmit: true, types: [] }, files: ["index.ts"] }),
-    );
-    const tsc = require.resolve("typescript/bin/tsc", { paths: [programDir] });
-    const result = await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: programDir }).catch((e) => e);
-    expect(result.stdout ?? "").toBe("");
+    expect(await typecheckProgram(programDir, ["index.ts"])).toBe("");
   });
 });
