@@ -21,7 +21,10 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   processEntities: true,
-  htmlEntities: false,
+  // Also numeric character references (&#1174;), which XML requires decoding and which a
+  // windows-1251 answer must use for letters outside that code page (Tatar, Kazakh …); the parser
+  // handles them only under this option. HTML's named entities come along, harmlessly.
+  htmlEntities: true,
 });
 
 /**

@@ -1,4 +1,5 @@
-import { Agent, request as undiciRequest } from "undici";
+import type { Socket } from "node:net";
+import { Agent, buildConnector, request as undiciRequest } from "undici";
 import type { Authenticator, RateLimiter } from "./auth";
 import { VendorApiError, VendorTransportError, type Vendor } from "./errors";
 import { classifyNetworkError } from "./network-errors";
@@ -96,6 +97,8 @@ const DEFAULT_USER_AGENT = "pulumi-telecom";
  */
 export class HttpTransport {
   private readonly agent: Agent;
+  /** TLS errors seen on this transport's sockets, by local address and port (see {@link tlsConnector}). */
+  private readonly tlsFailures = new Map<string, Error>();
   private readonly options: Required<Omit<TransportOptions, "tls" | "auth" | "rateLimiter">> &
     Pick<TransportOptions, "tls" | "auth" | "rateLimiter">;
 
@@ -115,7 +118,7 @@ export class HttpTransport {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       maxResponseSize: this.options.maxResponseBytes,
-      connect: options.tls ? { ...options.tls, rejectUnauthorized: true } : undefined,
+      connect: options.tls ? this.tlsConnector({ ...options.tls, rejectUnauthorized: true, timeout: Math.min(options.timeoutMs, 10_000) }) : undefined,
     });
   }
 
@@ -212,7 +215,37 @@ export class HttpTransport {
     };
   }
 
+  /**
+   * undici's connector, remembering the TLS errors its sockets report. Under TLS 1.3 a server
+   * refuses a client certificate with an alert that arrives after the client has finished its
+   * handshake and sent the request; the socket reports the alert
+   * (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED, …_UNKNOWN_CA …), but undici fails the request with
+   * a plain "other side closed", which would look transient. {@link transportError} puts the alert back.
+   */
+  private tlsConnector(options: buildConnector.BuildOptions): buildConnector.connector {
+    const connect = buildConnector(options);
+    return (connectOptions, callback) =>
+      connect(connectOptions, (error, socket) => {
+        socket?.on("error", (socketError: Error & { code?: unknown }) => {
+          if (typeof socketError.code !== "string" || !/^ERR_(SSL|TLS)_/.test(socketError.code)) return;
+          const key = socketKey(socket);
+          this.tlsFailures.set(key, socketError);
+          setTimeout(() => this.tlsFailures.delete(key), 60_000).unref();
+        });
+        (callback as (error: Error | null, socket: Socket | null) => void)(error, socket);
+      });
+  }
+
   private transportError(error: unknown, request: HttpRequest, where: string): VendorTransportError {
+    // A socket the server closed with a TLS alert: the alert is the failure, and the request never
+    // reached the server's application.
+    const closed = error as { code?: unknown; socket?: { localAddress?: string; localPort?: number } } | null;
+    if (closed?.code === "UND_ERR_SOCKET" && closed.socket) {
+      const key = socketKey(closed.socket);
+      const alert = this.tlsFailures.get(key);
+      this.tlsFailures.delete(key);
+      if (alert) error = alert;
+    }
     const kind = classifyNetworkError(error);
     // Retry what may pass (never a TLS or other configuration failure), and a request that is not
     // idempotent only when it certainly never reached the server.
@@ -225,6 +258,10 @@ export class HttpTransport {
       cause: error,
     });
   }
+}
+
+function socketKey(socket: { localAddress?: string; localPort?: number }): string {
+  return `${socket.localAddress ?? ""}:${socket.localPort ?? ""}`;
 }
 
 function defaultIsRetryableAnswer(answer: HttpAnswer, request: HttpRequest): boolean {

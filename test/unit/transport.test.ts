@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VendorTransportError } from "../../provider/core/errors";
 import { HttpTransport, retryAfterSeconds, type TransportOptions } from "../../provider/core/transport";
+import { generateBillingCertificates } from "../../sandbox";
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 let handler: Handler;
@@ -126,6 +128,28 @@ describe("HttpTransport", () => {
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/TLS failure: the server did not answer TLS — is the URL's scheme \(http\/https\) right\?/);
     expect(hits).toHaveLength(0);
+  });
+
+  it("reports a client certificate refused after a TLS 1.3 handshake as the TLS alert, and does not retry it", async () => {
+    // Under TLS 1.3 the client finishes its handshake and sends the request before the server's
+    // alert arrives; undici then reports only "other side closed", which alone would be retried.
+    const certificates = generateBillingCertificates();
+    const tls = createHttpsServer({ key: certificates.server.key, cert: certificates.server.cert, ca: certificates.ca.cert, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.3" }, (_req, res) => res.end("{}"));
+    let handshakes = 0;
+    tls.on("connection", () => handshakes++);
+    await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+    try {
+      const t = new HttpTransport({ vendor: "billing", baseUrl: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`, timeoutMs: 2_000, maxRetries: 3, retryBaseDelayMs: 5, tls: { ca: certificates.ca.cert } });
+      const error = await t.send({ operation: "CLN_HOME_LIST", method: "GET", path: "/api.php", idempotent: true }).catch((e) => e);
+      expect(error).toBeInstanceOf(VendorTransportError);
+      expect(error.message).toMatch(/^CLN_HOME_LIST: TLS failure: the server requires a client certificate \(GET https:\/\/127\.0\.0\.1:\d+\/api\.php\)$/);
+      expect(error).toMatchObject({ retryable: false, outcomeUnknown: false });
+      expect(error.cause.code).toBe("ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
+      expect(handshakes).toBe(1);
+      await t.close();
+    } finally {
+      await new Promise<void>((r) => tls.close(() => r()));
+    }
   });
 
   it("gives up on a server that does not answer within the timeout", async () => {
