@@ -43,7 +43,7 @@ export const billingConfig = defineVendorConfig("billing", {
     env: "BILLING_PFX",
     schema: pemOrPath,
     secret: true,
-    doc: "Or the client certificate and key as the .pfx the billing creates (/var/lib/usrcert): a file path, or the file's content in base64.",
+    doc: "Or the client certificate and key as the .pfx the billing creates (/var/lib/usrcert): a file path, or the file's content in base64. Legacy files (RC2-40/3DES, older OpenSSL) work too.",
   },
   pfxPassphrase: {
     env: "BILLING_PFX_PASSPHRASE",

@@ -4,6 +4,7 @@ import { ConfigError } from "../core/errors";
 import { registerSecret } from "../core/redact";
 import type { TlsOptions } from "../core/transport";
 import type { BillingConfig } from "./config";
+import { openPfx, trustWithPfx } from "./pfx";
 
 const CLIENT_CERT_KEYS = "billing:clientCert + billing:clientKey (BILLING_CLIENT_CERT / BILLING_CLIENT_KEY), or billing:pfx + billing:pfxPassphrase";
 
@@ -30,8 +31,17 @@ export function billingTlsOptions(config: BillingConfig): TlsOptions & { hasClie
     registerSecret(tls.key);
   }
   if (config.pfx !== undefined) {
-    tls.pfx = pfxBytes(config.pfx);
-    if (config.pfxPassphrase !== undefined) tls.passphrase = config.pfxPassphrase;
+    const opened = openPfx(pfxBytes(config.pfx), config.pfxPassphrase);
+    if ("pfx" in opened) {
+      tls.pfx = opened.pfx;
+      if (opened.passphrase !== undefined) tls.passphrase = opened.passphrase;
+    } else {
+      // A legacy .pfx Node cannot open, decoded to PEM (see openPfx). Node trusts the certificates
+      // of a .pfx it opens for the server too, so the decoded ones are trusted the same way.
+      tls.cert = opened.cert;
+      tls.key = opened.key;
+      tls.ca = trustWithPfx(tls.ca, opened.extraCa);
+    }
   }
   try {
     createSecureContext({ ...tls });
@@ -42,7 +52,8 @@ export function billingTlsOptions(config: BillingConfig): TlsOptions & { hasClie
 }
 
 function whichToFix(config: BillingConfig): string {
-  if (config.pfx !== undefined) return "Check billing:pfx (BILLING_PFX) and its password billing:pfxPassphrase (BILLING_PFX_PASSPHRASE).";
+  // openPfx has already opened the file with its passphrase, so the passphrase is not the cause here.
+  if (config.pfx !== undefined) return "Check billing:pfx (BILLING_PFX): it must be the .pfx the billing created for the cashier.";
   return "Check that billing:clientCert and billing:clientKey are a certificate and its own private key (an encrypted key is not supported: use billing:pfx).";
 }
 

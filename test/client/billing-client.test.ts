@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, VendorAuthError, VendorTransportError } from "../../provider/core/errors";
 import { BillingClient, HomeOp } from "../../provider/billing/client";
 import { generateBillingCertificates, startBillingEmulator } from "../../sandbox";
+import { legacyPfx } from "../fixtures/legacy-pfx";
 import { PASSWORD, useBillingSandbox } from "./billing-setup";
 
 /** BillingClient against the billing emulator (an independent server), over mutual TLS. */
@@ -134,6 +136,43 @@ describe("mutual TLS", () => {
     expect(await client().listHomes()).toEqual([]);
   });
 
+  it("accepts a legacy .pfx (RC2-40/3DES) Node cannot open, as a path or base64, and trusts its CA as Node does a .pfx's", async () => {
+    const b = ctx.sandbox.billing;
+    const passphrase = "fake-legacy-pfx-pass";
+    const pfx = legacyPfx(readFileSync(b.clientKeyPath, "utf8"), [readFileSync(b.clientCertPath, "utf8"), readFileSync(b.caCertPath, "utf8")], passphrase);
+    const path = join(b.certDir, "legacy.pfx");
+    writeFileSync(path, pfx);
+    ctx.configure({ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:pfx": path, "billing:pfxPassphrase": passphrase });
+    expect(await client().listHomes()).toEqual([]);
+    ctx.configure({ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:pfx": pfx.toString("base64"), "billing:pfxPassphrase": passphrase });
+    expect(await client().listHomes()).toEqual([]);
+    for (const file of [path, b.pfxPath]) {
+      ctx.configure({ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:caCert": undefined, "billing:pfx": file, "billing:pfxPassphrase": file === path ? passphrase : b.pfxPassphrase });
+      expect(await client().listHomes()).toEqual([]);
+    }
+    expect(ctx.routes()).toEqual(["CLN_AUTH_LOGIN", "CLN_HOME_LIST", "CLN_AUTH_LOGIN", "CLN_HOME_LIST", "CLN_AUTH_LOGIN", "CLN_HOME_LIST", "CLN_AUTH_LOGIN", "CLN_HOME_LIST"]);
+  });
+
+  it("with a legacy .pfx names billing:pfxPassphrase for a wrong or missing passphrase (never showing one) and billing:pfx for a damaged file", async () => {
+    const b = ctx.sandbox.billing;
+    const passphrase = "fake-legacy-pfx-pass";
+    const pfx = legacyPfx(readFileSync(b.clientKeyPath, "utf8"), [readFileSync(b.clientCertPath, "utf8")], passphrase);
+    const base = { "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:pfx": pfx.toString("base64") };
+    const cases: Array<[Record<string, string | undefined>, RegExp]> = [
+      [{ ...base, "billing:pfxPassphrase": "fake-wrong-pass" }, /^billing:pfx \(BILLING_PFX\) cannot be opened with billing:pfxPassphrase \(BILLING_PFX_PASSPHRASE\): the passphrase is wrong.*`pulumi config set --secret billing:pfxPassphrase <password>`/],
+      [{ ...base, "billing:pfxPassphrase": undefined }, /^billing:pfx \(BILLING_PFX\) is protected by a password and billing:pfxPassphrase \(BILLING_PFX_PASSPHRASE\) is not set/],
+      [{ ...base, "billing:pfx": pfx.subarray(0, 600).toString("base64"), "billing:pfxPassphrase": passphrase }, /^billing:pfx \(BILLING_PFX\) is not a PKCS#12 \(\.pfx\) file that can be read \(.+\): give the \.pfx the billing created/],
+    ];
+    for (const [overrides, message] of cases) {
+      ctx.configure(overrides);
+      const error = await failure(Promise.resolve().then(() => client().listHomes()));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error!.message).toMatch(message);
+      expect(error!.message).not.toMatch(/fake-wrong-pass|fake-legacy-pfx-pass/);
+    }
+    expect(emulator().log.entries()).toEqual([]);
+  });
+
   it("without a client certificate fails with a TLS error naming the keys to set", async () => {
     ctx.configure({ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:maxRetries": "0" });
     const error = await failure(client().listHomes());
@@ -189,7 +228,7 @@ describe("mutual TLS", () => {
     const cases: Array<[Record<string, string | undefined>, RegExp]> = [
       [{ "billing:clientKey": undefined }, /billing:clientKey \(BILLING_CLIENT_KEY\) is not set; billing:clientCert and billing:clientKey go together/],
       [{ "billing:pfx": b.pfxPath, "billing:pfxPassphrase": b.pfxPassphrase }, /set either billing:clientCert \+ billing:clientKey or billing:pfx, not both/],
-      [{ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:pfx": b.pfxPath, "billing:pfxPassphrase": "not-the-passphrase" }, /client certificate cannot be used: .*Check billing:pfx \(BILLING_PFX\) and its password billing:pfxPassphrase/],
+      [{ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:pfx": b.pfxPath, "billing:pfxPassphrase": "not-the-passphrase" }, /billing:pfx \(BILLING_PFX\) cannot be opened with billing:pfxPassphrase \(BILLING_PFX_PASSPHRASE\): the passphrase is wrong/],
       [{ "billing:clientKey": generateBillingCertificates().client.key }, /client certificate cannot be used: .*a certificate and its own private key/],
       [{ "billing:caCert": "/nonexistent/ca.pem" }, /billing:caCert names a file that cannot be read \(ENOENT\)/],
       [{ "billing:clientCert": b.clientKeyPath }, /billing:clientCert must be a PEM certificate/],

@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { billingHome, dateOf } from "../../provider/billing/home";
 import { ResourceInitError } from "../../provider/core/errors";
 import { DECLARED_KEY } from "../../provider/core/resource";
 import { UNKNOWN } from "../../provider/core/schema";
 import { CREATE_CALLS, DELETE_CALLS, LENINA_INPUTS, READ_CALLS, UPDATE_CALLS } from "../fixtures/billing-lenina";
+import { legacyPfx } from "../fixtures/legacy-pfx";
 import { useBillingSandbox } from "./billing-setup";
 
 /** The resource's own methods (what the host calls), against the billing emulator, without the host. */
@@ -193,5 +197,23 @@ describe("creates that never duplicate a home", () => {
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error).toMatchObject({ id: "101", properties: { street: "улица Ленина", homeId: 101 } });
     expect(error!.message).toMatch(/created 101, but a later step failed: billing CLN_HOME_LIST failed: "database is busy"/);
+  });
+});
+
+describe("billingHome with the client certificate as a .pfx", () => {
+  it("creates with a legacy .pfx (RC2-40/3DES, `openssl pkcs12 -export -legacy`) that Node 20 refuses to open", async () => {
+    const b = ctx.sandbox.billing;
+    const folder = mkdtempSync(join(tmpdir(), "billing-legacy-pfx-"));
+    try {
+      const path = join(folder, "cashier.pfx");
+      const passphrase = "fake-legacy-pfx-pass";
+      writeFileSync(path, legacyPfx(readFileSync(b.clientKeyPath, "utf8"), [readFileSync(b.clientCertPath, "utf8"), readFileSync(b.caCertPath, "utf8")], passphrase));
+      ctx.configure({ "billing:clientCert": undefined, "billing:clientKey": undefined, "billing:pfx": path, "billing:pfxPassphrase": passphrase });
+      const { id } = await create();
+      expect(id).toBe("101");
+      expect(ctx.routes()).toEqual(CREATE_CALLS);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
