@@ -3,7 +3,7 @@ import { describeError, VendorApiError, VendorNotFoundError } from "../core/erro
 import { withKeyLock } from "../core/key-lock";
 import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { input, output } from "../core/schema";
-import { VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
+import { mayStillBeRunning, VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
 import { declaredView, defaultsAfterRead, defaultsAfterWrite, withoutDefaults } from "./tariff-plans";
 
 const inputs = z.object({
@@ -137,7 +137,8 @@ export const vsaasOrganization = defineResource({
  *
  * Assumption: an organization is in `GET /api/v1/organizations` as soon as the POST that created it
  * has written it, so a lost POST whose organization is not in the list did not take effect and may
- * be sent again.
+ * be sent again — but only when the billing ended the exchange itself. After a timeout or a 504 the
+ * POST may still be running, so it is never sent again in that run; the error says to check.
  */
 async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganization> {
   const fields: OrganizationFields = { title: i.title, owner: i.owner };
@@ -159,10 +160,16 @@ async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganiza
       if (found.length > 1) {
         throw outcomeUnknown(error, i, `The billing now has ${found.length} new organizations with that title and owner (id ${found.map((o) => o.id).join(", ")}).`);
       }
+      if (mayStillBeRunning(error)) {
+        // A timeout or a gateway's 504 ends our wait, not the billing's work: the POST may still be
+        // running, so a list that does not show it yet proves nothing, and a second POST could be a duplicate.
+        throw outcomeUnknown(error, i, "The billing's list does not show it yet, but the billing may still be creating it (no answer in time).");
+      }
       if (attempt >= MAX_CREATE_ATTEMPTS) {
         throw new Error(`${error.message}. Tried ${attempt} times; the billing's list shows that no organization was created. Run \`pulumi up\` again later.`, { cause: error });
       }
-      // Not in the list: the POST did not take effect, so sending it again cannot duplicate it.
+      // Not in the list after the billing ended the exchange (a 5xx of its own, a dropped connection):
+      // the POST did not take effect, so sending it again cannot duplicate it.
     }
   }
 }

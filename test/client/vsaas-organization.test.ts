@@ -234,6 +234,12 @@ describe("vsaasOrganization: a create whose answer is lost never makes a duplica
     expect(emulator().organizations.list()).toHaveLength(1);
   });
 
+  it("never sends again after a 504: the gateway gave up, the billing may still be creating it", async () => {
+    emulator().faults.set("organizations.create", { status: 504, times: 1 });
+    await expect(create()).rejects.toThrow(/may or may not have been created, so it was not sent again/);
+    expect(routes()).toEqual(["organizations.index", "organizations.create", "organizations.index"]);
+  });
+
   it("serialises two creates of the same title and owner; both succeed as two organizations", async () => {
     emulator().faults.set("organizations.create", { latencyMs: 50 });
     const [a, b] = await Promise.all([create(), create()]);
