@@ -92,7 +92,9 @@ export const vsaasOrganization = defineResource({
     async create(i) {
       const client = VsaasClient.fromConfig();
       // Two creates of the same title and owner in one run look each other up; they must not interleave.
-      const organization = await withKeyLock(`vsaas:organization:${i.title}\u0000${i.owner.toLowerCase()}`, () => createOnce(client, i));
+      const organization = await withKeyLock(`vsaas:organization:${i.title}\u0000${i.owner.toLowerCase()}`, () => createOnce(client, i)).catch(
+        (error: unknown) => Promise.reject(namingInputs(error)),
+      );
       const defaults = defaultsAfterWrite(planIdsOf(organization), i.tariffPlanIds ?? []);
       return { id: String(organization.id), outs: outputsOf(organization, defaults, i.tariffPlanIds) };
     },
@@ -116,7 +118,7 @@ export const vsaasOrganization = defineResource({
         if (error instanceof VendorNotFoundError) {
           throw new Error(`VSAAS.IO organization ${id} no longer exists (deleted outside Pulumi?); run \`pulumi refresh\` and then \`pulumi up\` to create it again`, { cause: error });
         }
-        throw error;
+        throw namingInputs(error);
       }
       const defaults = defaultsAfterWrite(planIdsOf(organization), news.tariffPlanIds);
       return outputsOf(organization, defaults, news.tariffPlanIds);
@@ -172,6 +174,29 @@ async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganiza
       // the POST did not take effect, so sending it again cannot duplicate it.
     }
   }
+}
+
+/** The billing's field names in a refusal (`tariff_plans can't ...`), and the input of the program that sets each. */
+const INPUT_OF_FIELD: ReadonlyArray<[RegExp, string]> = [
+  [/\btitle\b/, "title"],
+  [/\bowner\b/, "owner"],
+  [/\btariff_plans?\b/, "tariffPlanIds"],
+];
+
+/** A 400/422 refusal keeps the billing's messages and says which of the program's inputs to fix. */
+function namingInputs(error: unknown): unknown {
+  if (!(error instanceof VendorApiError) || (error.httpStatus !== 422 && error.httpStatus !== 400)) return error;
+  const said = error.message.slice(error.message.indexOf("):") + 1);
+  const inputs = INPUT_OF_FIELD.filter(([field]) => field.test(said)).map(([, name]) => name);
+  if (inputs.length === 0) return error;
+  const hint = inputs.includes("tariffPlanIds") ? " (plan ids: GET /api/v1/tariff_plans)" : "";
+  return new VendorApiError(`${error.message}. Fix ${inputs.join(", ")} in the program${hint}`, {
+    vendor: error.vendor,
+    operation: error.operation,
+    code: error.code,
+    httpStatus: error.httpStatus,
+    cause: error,
+  });
 }
 
 function outcomeUnknown(cause: VendorApiError, i: Inputs, found: string): Error {

@@ -175,9 +175,14 @@ describe("vsaasOrganization: check", () => {
     expect(routes()).toEqual([]);
   });
 
-  it("passes the vendor's 422 field messages through at apply time", async () => {
+  it("passes the vendor's 422 field messages through at apply time, naming the program's input to fix", async () => {
     await expect(create({ ...DEMO_INPUTS, tariffPlanIds: [9999] })).rejects.toThrow(
-      "VSAAS.IO refused POST /organizations (HTTP 422): tariff_plans contain unknown tariff plans: 9999",
+      "VSAAS.IO refused POST /organizations (HTTP 422): tariff_plans contain unknown tariff plans: 9999. " +
+        "Fix tariffPlanIds in the program (plan ids: GET /api/v1/tariff_plans)",
+    );
+    const { id, outs } = await create();
+    await expect(vsaasOrganization.update(id, outs, { ...DEMO_INPUTS, tariffPlanIds: [549, 9998] })).rejects.toThrow(
+      /HTTP 422\): tariff_plans contain unknown tariff plans: 9998\. Fix tariffPlanIds in the program/,
     );
   });
 });
