@@ -3,7 +3,7 @@ import { describeError, VendorApiError, VendorNotFoundError } from "../core/erro
 import { withKeyLock } from "../core/key-lock";
 import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { input, output } from "../core/schema";
-import { VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
+import { mayStillBeRunning, VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
 import { declaredView, defaultsAfterRead, defaultsAfterWrite, withoutDefaults } from "./tariff-plans";
 
 const inputs = z.object({
@@ -92,7 +92,9 @@ export const vsaasOrganization = defineResource({
     async create(i) {
       const client = VsaasClient.fromConfig();
       // Two creates of the same title and owner in one run look each other up; they must not interleave.
-      const organization = await withKeyLock(`vsaas:organization:${i.title}\u0000${i.owner.toLowerCase()}`, () => createOnce(client, i));
+      const organization = await withKeyLock(`vsaas:organization:${i.title}\u0000${i.owner.toLowerCase()}`, () => createOnce(client, i)).catch(
+        (error: unknown) => Promise.reject(namingInputs(error)),
+      );
       const defaults = defaultsAfterWrite(planIdsOf(organization), i.tariffPlanIds ?? []);
       return { id: String(organization.id), outs: outputsOf(organization, defaults, i.tariffPlanIds) };
     },
@@ -116,7 +118,7 @@ export const vsaasOrganization = defineResource({
         if (error instanceof VendorNotFoundError) {
           throw new Error(`VSAAS.IO organization ${id} no longer exists (deleted outside Pulumi?); run \`pulumi refresh\` and then \`pulumi up\` to create it again`, { cause: error });
         }
-        throw error;
+        throw namingInputs(error);
       }
       const defaults = defaultsAfterWrite(planIdsOf(organization), news.tariffPlanIds);
       return outputsOf(organization, defaults, news.tariffPlanIds);
@@ -137,7 +139,8 @@ export const vsaasOrganization = defineResource({
  *
  * Assumption: an organization is in `GET /api/v1/organizations` as soon as the POST that created it
  * has written it, so a lost POST whose organization is not in the list did not take effect and may
- * be sent again.
+ * be sent again — but only when the billing ended the exchange itself. After a timeout or a 504 the
+ * POST may still be running, so it is never sent again in that run; the error says to check.
  */
 async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganization> {
   const fields: OrganizationFields = { title: i.title, owner: i.owner };
@@ -159,12 +162,41 @@ async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganiza
       if (found.length > 1) {
         throw outcomeUnknown(error, i, `The billing now has ${found.length} new organizations with that title and owner (id ${found.map((o) => o.id).join(", ")}).`);
       }
+      if (mayStillBeRunning(error)) {
+        // A timeout or a gateway's 504 ends our wait, not the billing's work: the POST may still be
+        // running, so a list that does not show it yet proves nothing, and a second POST could be a duplicate.
+        throw outcomeUnknown(error, i, "The billing's list does not show it yet, but the billing may still be creating it (no answer in time).");
+      }
       if (attempt >= MAX_CREATE_ATTEMPTS) {
         throw new Error(`${error.message}. Tried ${attempt} times; the billing's list shows that no organization was created. Run \`pulumi up\` again later.`, { cause: error });
       }
-      // Not in the list: the POST did not take effect, so sending it again cannot duplicate it.
+      // Not in the list after the billing ended the exchange (a 5xx of its own, a dropped connection):
+      // the POST did not take effect, so sending it again cannot duplicate it.
     }
   }
+}
+
+/** The billing's field names in a refusal (`tariff_plans can't ...`), and the input of the program that sets each. */
+const INPUT_OF_FIELD: ReadonlyArray<[RegExp, string]> = [
+  [/\btitle\b/, "title"],
+  [/\bowner\b/, "owner"],
+  [/\btariff_plans?\b/, "tariffPlanIds"],
+];
+
+/** A 400/422 refusal keeps the billing's messages and says which of the program's inputs to fix. */
+function namingInputs(error: unknown): unknown {
+  if (!(error instanceof VendorApiError) || (error.httpStatus !== 422 && error.httpStatus !== 400)) return error;
+  const said = error.message.slice(error.message.indexOf("):") + 1);
+  const inputs = INPUT_OF_FIELD.filter(([field]) => field.test(said)).map(([, name]) => name);
+  if (inputs.length === 0) return error;
+  const hint = inputs.includes("tariffPlanIds") ? " (plan ids: GET /api/v1/tariff_plans)" : "";
+  return new VendorApiError(`${error.message}. Fix ${inputs.join(", ")} in the program${hint}`, {
+    vendor: error.vendor,
+    operation: error.operation,
+    code: error.code,
+    httpStatus: error.httpStatus,
+    cause: error,
+  });
 }
 
 function outcomeUnknown(cause: VendorApiError, i: Inputs, found: string): Error {

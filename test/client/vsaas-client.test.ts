@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/core/config";
-import { VendorApiError, VendorAuthError } from "../../provider/core/errors";
-import { VsaasClient } from "../../provider/vsaas/client";
+import { VendorApiError, VendorAuthError, VendorTransportError } from "../../provider/core/errors";
+import { mayStillBeRunning, VsaasClient } from "../../provider/vsaas/client";
 import { startSandbox, type RunningSandbox } from "../../sandbox";
 
 /** VsaasClient against the emulator: headers, JSON bodies, error mapping, retries. */
@@ -93,6 +93,31 @@ describe("VsaasClient", () => {
     expect(log().filter((e) => e.route === "organizations.create")).toHaveLength(2);
     emulator().faults.set("organizations.create", { status: 503, headers: { "Retry-After": "0" }, times: 1 });
     expect(await client.createOrganization({ title: "B", owner: "b@example.org" })).toMatchObject({ title: "B" });
+  });
+
+  it("tells a create that may still be running on the billing (timeout, 504) from one the billing ended (500, dropped)", async () => {
+    const client = configure();
+    const failedCreate = () =>
+      client.createOrganization({ title: "A", owner: "a@example.org" }).then(
+        () => expect.unreachable("the create should have failed"),
+        (e: VendorApiError) => e,
+      );
+    emulator().faults.set("organizations.create", { status: 504, times: 1 });
+    expect(mayStillBeRunning(await failedCreate())).toBe(true);
+    emulator().faults.set("organizations.create", { status: 500, times: 1 });
+    expect(mayStillBeRunning(await failedCreate())).toBe(false);
+    emulator().faults.set("organizations.create", { drop: "after", times: 1 });
+    const dropped = await failedCreate();
+    expect(dropped).toMatchObject({ outcomeUnknown: true });
+    expect(mayStillBeRunning(dropped)).toBe(false);
+    // What undici and AbortSignal.timeout throw when the answer does not come in time (a real one takes
+    // 1-2 s to provoke: undici's timers are coarse).
+    const timedOut = (cause: unknown) =>
+      new VendorTransportError("POST /organizations: timed out", { vendor: "vsaas", operation: "POST /organizations", outcomeUnknown: true, cause });
+    const headersTimeout = Object.assign(new Error("Headers Timeout Error"), { name: "HeadersTimeoutError", code: "UND_ERR_HEADERS_TIMEOUT" });
+    expect(mayStillBeRunning(timedOut(headersTimeout))).toBe(true);
+    expect(mayStillBeRunning(timedOut(new DOMException("The operation was aborted due to timeout", "TimeoutError")))).toBe(true);
+    expect(mayStillBeRunning(timedOut(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })))).toBe(false);
   });
 
   it("names vsaas:url when the answer is not the billing's", async () => {

@@ -175,9 +175,14 @@ describe("vsaasOrganization: check", () => {
     expect(routes()).toEqual([]);
   });
 
-  it("passes the vendor's 422 field messages through at apply time", async () => {
+  it("passes the vendor's 422 field messages through at apply time, naming the program's input to fix", async () => {
     await expect(create({ ...DEMO_INPUTS, tariffPlanIds: [9999] })).rejects.toThrow(
-      "VSAAS.IO refused POST /organizations (HTTP 422): tariff_plans contain unknown tariff plans: 9999",
+      "VSAAS.IO refused POST /organizations (HTTP 422): tariff_plans contain unknown tariff plans: 9999. " +
+        "Fix tariffPlanIds in the program (plan ids: GET /api/v1/tariff_plans)",
+    );
+    const { id, outs } = await create();
+    await expect(vsaasOrganization.update(id, outs, { ...DEMO_INPUTS, tariffPlanIds: [549, 9998] })).rejects.toThrow(
+      /HTTP 422\): tariff_plans contain unknown tariff plans: 9998\. Fix tariffPlanIds in the program/,
     );
   });
 });
@@ -232,6 +237,12 @@ describe("vsaasOrganization: a create whose answer is lost never makes a duplica
     emulator().faults.set("organizations.index", { status: 500 });
     await expect(attempt).rejects.toThrow(/may or may not have been created, so it was not sent again\. Looking it up failed too/);
     expect(emulator().organizations.list()).toHaveLength(1);
+  });
+
+  it("never sends again after a 504: the gateway gave up, the billing may still be creating it", async () => {
+    emulator().faults.set("organizations.create", { status: 504, times: 1 });
+    await expect(create()).rejects.toThrow(/may or may not have been created, so it was not sent again/);
+    expect(routes()).toEqual(["organizations.index", "organizations.create", "organizations.index"]);
   });
 
   it("serialises two creates of the same title and owner; both succeed as two organizations", async () => {
