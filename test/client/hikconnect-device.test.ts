@@ -170,6 +170,20 @@ describe("hikDevice: failed adds, lost answers, tokens", () => {
 
   it("backs off and retries a devices/add refused with 429", async () => {
     emulator().faults.set("devices/add", { status: 429, body: { message: "Too many requests" }, times: 1 });
+  it("takes EVZ20017 on the repeat of a lost devices/add as its own add, not as someone else's device", async () => {
+    // The lost add did take effect, but the look-up just after it does not show the device yet (a
+    // lagging read, or the add still in progress on the platform): the repeat then answers "added
+    // by yourself" — by this very create.
+    await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" });
+    emulator().log.clear();
+    emulator().faults.set("devices/add", { drop: "after", times: 1 });
+    emulator().faults.set("devicedetail/get", { status: 200, body: { errorCode: "OPEN000501", message: "Device does not exist." }, times: 1 });
+    const { id } = await create();
+    expect(id).toBe(emulator().devices.bySerial("Q00000001")!.id);
+    expect(emulator().devices.list()).toHaveLength(2);
+    expect(routes()).toEqual(["devices/add", "devicedetail/get", "devices/add", "devicedetail/get", "devicedetail/get"]);
+  });
+
     await create();
     // (After the emulator's reset the cached token is unknown, so one more add may be refused with OPEN000007 first.)
     const statuses = emulator().log.entries("devices/add").map((e) => e.status);
