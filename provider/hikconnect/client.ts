@@ -132,8 +132,8 @@ export class HikConnectClient {
       let limiter = limiters.get(limiterKey);
       if (!limiter) {
         // The guide allows "no more than 5 requests per second"; the limiter keeps each process to
-        // requestsPerSecond (default 4) in any sliding second, which leaves a request of slack for
-        // jitter between our clock and the platform's.
+        // requestsPerSecond (default 4) in any sliding second, starts spaced 250 ms apart, which
+        // leaves a request of slack for jitter (< 250 ms) between our starts and the platform's clock.
         limiter = slidingWindowRateLimiter({ limit: config.requestsPerSecond, intervalMs: 1000 });
         limiters.set(limiterKey, limiter);
       }

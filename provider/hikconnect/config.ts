@@ -22,11 +22,13 @@ export const hikconnectConfig = defineVendorConfig("hikconnect", {
   },
   requestsPerSecond: {
     env: "HIKCONNECT_REQUESTS_PER_SECOND",
-    schema: configValue.integer(1, 5),
+    schema: configValue.integer(1, 1000),
     default: "4",
     doc:
       "Requests this provider process starts in any one second, across all its operations. The platform allows 5 per " +
-      "account; 4 leaves room for network jitter. Lower it when other tools use the same account.",
+      "account; 4 leaves room for network jitter. Lower it when other tools use the same account. Values above 5 are " +
+      "for test servers started with a higher limit (the sandbox's `rateLimit`); Hik-Connect itself answers them with " +
+      "HTTP 429 and back-offs.",
   },
   ...transportConfigKeys("HIKCONNECT"),
 });

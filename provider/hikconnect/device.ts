@@ -3,7 +3,7 @@ import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/e
 import { registerSecret } from "../core/redact";
 import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, sameValue, type CheckFailure } from "../core/schema";
-import { DEVICE_CATEGORIES, DEVICE_GONE_CODES, HikConnectClient, type AddDeviceRequest, type DeviceDetail, type UpdateDeviceRequest } from "./client";
+import { DEVICE_CATEGORIES, DEVICE_GONE_CODES, DeviceAddError, HikConnectClient, type AddDeviceRequest, type DeviceDetail, type UpdateDeviceRequest } from "./client";
 
 /** devices/update takes a name of at most 32 characters (DeviceInfo (2)); devices/add takes 64. */
 const UPDATE_NAME_MAX = 32;
@@ -180,6 +180,7 @@ async function addDevice(client: HikConnectClient, i: Inputs): Promise<string> {
       : {}),
     timeZone: { id: i.timeZoneId, applyToDevice: flag(i.applyTimeZoneToDevice) },
   };
+  let lost = false;
   for (let attempt = 1; ; attempt++) {
     try {
       const id = await client.addDevice(request);
@@ -189,10 +190,19 @@ async function addDevice(client: HikConnectClient, i: Inputs): Promise<string> {
       if (detail) return detail.id;
       throw new Error(`Hik-Connect said device ${i.serialNo} was added, but devicedetail/get does not find it; run \`pulumi up\` again`);
     } catch (error) {
+      // Assumption: after a lost add, "added by yourself" on the repeat means the lost add did take
+      // effect and the look-up ran before the platform showed it (still in progress, or a lagging
+      // read). The device is then this create's own, found by its serial.
+      if (lost && error instanceof DeviceAddError && error.code === "EVZ20017") {
+        const detail = await client.deviceDetail(i.serialNo);
+        if (detail) return detail.id;
+      }
       if (!(error instanceof VendorApiError) || !error.outcomeUnknown || attempt >= 2) throw error;
+      lost = true;
       const detail = await client.deviceDetail(i.serialNo);
       if (detail) return detail.id;
-      // Not on the account: the lost request never took effect, so sending it again cannot duplicate it.
+      // Not on the account (yet): either the lost request never took effect, so sending it again
+      // cannot duplicate it, or it did and the repeat answers EVZ20017 (handled above).
     }
   }
 }

@@ -130,8 +130,11 @@ export function areaBase(areaDomain: string | undefined, regionUrl: string): str
 }
 
 function tokenError(code: string, text: string, httpStatus: number): VendorApiError {
-  if (code === "OPEN000001" || code === "OPEN000002" || code === "OPEN000003" || code === "OPEN000005") {
-    const what = code === "OPEN000001" ? "the AK does not exist" : code === "OPEN000002" ? "the SK is wrong" : "the account behind the AK/SK is unusable";
+  // The guide's table (A.4) says OPEN000002 for a wrong SK, its failure example (3.3) answers
+  // OPEN300002 "SECRET_KEY_NOT_EQUALS{OPEN300002}": the 3000xx codes are read as their 0000xx twins.
+  const base = code.replace(/^OPEN3(\d{5})$/, "OPEN0$1");
+  if (base === "OPEN000001" || base === "OPEN000002" || base === "OPEN000003" || base === "OPEN000005") {
+    const what = base === "OPEN000001" ? "the AK does not exist" : base === "OPEN000002" ? "the SK is wrong" : "the account behind the AK/SK is unusable";
     return new VendorAuthError(
       `Hik-Connect refused the API credentials: ${what} (${code}${text ? `: ${text}` : ""}). Check hikconnect:appKey / ` +
         `HIKCONNECT_APP_KEY and hikconnect:secretKey / HIKCONNECT_SECRET_KEY (AK and SK come from Hik-Connect technical ` +

@@ -41,7 +41,7 @@ export class RequestAccounting {
   private peak = 0;
 
   constructor(
-    readonly settings: RateLimitSettings,
+    public settings: RateLimitSettings,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -26,8 +26,9 @@ export function errorAnswer(error: HikError): SandboxResponse {
 /** The openAPI errors the emulator uses, with the guide's descriptions (A.4). */
 export const OPEN = {
   akDoesNotExist: () => new HikError("OPEN000001", "The AK does not exist."),
-  // The guide's own failure example words a wrong SK this way (3.3).
-  incorrectSk: () => new HikError("OPEN000002", "SECRET_KEY_NOT_EQUALS{OPEN300002}"),
+  // The guide's only failure example (3.3) is a wrong SK, answered with this code and text — not
+  // OPEN000002 "Incorrect SK." of its table A.4. The emulator answers what the example shows.
+  incorrectSk: () => new HikError("OPEN300002", "SECRET_KEY_NOT_EQUALS{OPEN300002}"),
   tokenExpired: () => new HikError("OPEN000006", "Token expired."),
   tokenException: () => new HikError("OPEN000007", "Token exception."),
   conversion: (detail: string) => new HikError("OPEN000008", `Parameter conversion exception: ${detail}`),

@@ -30,8 +30,9 @@ export class TokenStore {
       live.expiresAt = t + this.lifetimeMs;
       return { token: live.token, expiresAt: live.expiresAt, isNew: false };
     }
-    // "hcc." + 32 characters, the shape of the guide's example token.
-    const issued: IssuedToken = { token: `hcc.${randomBytes(24).toString("base64url").slice(0, 32).toLowerCase()}`, expiresAt: t + this.lifetimeMs };
+    // "hcc." + 32 lower-case letters and digits, the shape of the guide's example token
+    // (hcc.vh5hb9q495qjjei71g3pdmrjslo5wyti). base64url would also give "-" and "_".
+    const issued: IssuedToken = { token: `hcc.${tokenChars(32)}`, expiresAt: t + this.lifetimeMs };
     this.tokens.set(issued.token, issued);
     this.current = issued;
     return { token: issued.token, expiresAt: issued.expiresAt, isNew: true };
@@ -73,4 +74,17 @@ export class TokenStore {
     this.tokens.clear();
     this.current = undefined;
   }
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `length` random characters of [a-z0-9] (rejection sampling, so each is equally likely). */
+function tokenChars(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < 252 && out.length < length) out += ALPHABET[byte % 36];
+    }
+  }
+  return out;
 }

@@ -13,13 +13,15 @@ const routes = () => emulator().log.entries().map((e) => e.route);
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL } },
+    // Not about the limit (hikconnect-concurrency.test.ts is): emulator and provider at 100/s.
+    hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL, rateLimit: { limit: 100 } } },
   });
   const config: Record<string, string> = {
     "hikconnect:url": sandbox.hikconnect.url,
     "hikconnect:appKey": sandbox.hikconnect.appKey,
     "hikconnect:secretKey": SECRET_KEY,
     "hikconnect:maxRetries": "2",
+    "hikconnect:requestsPerSecond": "100",
   };
   setStackConfig({ get: (k) => config[k] });
 });
@@ -166,6 +168,20 @@ describe("hikDevice: failed adds, lost answers, tokens", () => {
     const { id } = await create();
     expect(id).toBe(emulator().devices.bySerial("Q00000001")!.id);
     expect(routes()).toEqual(["devices/add", "devicedetail/get", "devices/add", "devicedetail/get"]);
+  });
+
+  it("takes EVZ20017 on the repeat of a lost devices/add as its own add, not as someone else's device", async () => {
+    // The lost add did take effect, but the look-up just after it does not show the device yet (a
+    // lagging read, or the add still in progress on the platform): the repeat then answers "added
+    // by yourself" — by this very create.
+    await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" });
+    emulator().log.clear();
+    emulator().faults.set("devices/add", { drop: "after", times: 1 });
+    emulator().faults.set("devicedetail/get", { status: 200, body: { errorCode: "OPEN000501", message: "Device does not exist." }, times: 1 });
+    const { id } = await create();
+    expect(id).toBe(emulator().devices.bySerial("Q00000001")!.id);
+    expect(emulator().devices.list()).toHaveLength(2);
+    expect(routes()).toEqual(["devices/add", "devicedetail/get", "devices/add", "devicedetail/get", "devicedetail/get"]);
   });
 
   it("backs off and retries a devices/add refused with 429", async () => {

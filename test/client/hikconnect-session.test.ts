@@ -60,7 +60,9 @@ describe("HikConnectSession", () => {
     expect(wrongAk).toBeInstanceOf(VendorAuthError);
     expect((wrongAk as Error).message).toMatch(/the AK does not exist \(OPEN000001: The AK does not exist\.\)\. Check hikconnect:appKey \/ HIKCONNECT_APP_KEY/);
     const wrongSk = await new HikConnectSession(region(), url, APP_KEY, "test-only-wrong-sk").current().catch((e: Error) => e);
-    expect((wrongSk as Error).message).toMatch(/the SK is wrong \(OPEN000002/);
+    // The guide's own failure example (3.3): OPEN300002, not the table's OPEN000002.
+    expect(wrongSk).toBeInstanceOf(VendorAuthError);
+    expect((wrongSk as Error).message).toMatch(/the SK is wrong \(OPEN300002: SECRET_KEY_NOT_EQUALS\{OPEN300002\}\)/);
     expect((wrongSk as Error).message).toContain("hikconnect:secretKey / HIKCONNECT_SECRET_KEY");
     expect((wrongSk as Error).message).not.toContain("test-only-wrong-sk");
   });

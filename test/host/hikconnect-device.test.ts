@@ -44,8 +44,11 @@ function withInputs(r: Registration[], inputs: Record<string, unknown>): Resourc
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL } } });
+  // Most tests here are not about the limit: emulator and provider at 100/s. The 12-device test
+  // switches both back to the guide's 5/s (the provider's default of 4).
+  sandbox = await startSandbox({ hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL, rateLimit: { limit: 100 } } } });
   config = {
+    "hikconnect:requestsPerSecond": "100",
     "hikconnect:url": sandbox.hikconnect.url,
     "hikconnect:appKey": sandbox.hikconnect.appKey,
     "hikconnect:secretKey": SECRET_KEY,
@@ -235,8 +238,10 @@ describe("HikDevice through the provider host", () => {
 describe("HikDevice under load, through the provider host", () => {
   it("creates 12 devices concurrently in one process with one token and not a single request over the limit", async () => {
     emulator().reset();
+    emulator().setRateLimit({ limit: 5, windowMs: 1000 });
+    const { "hikconnect:requestsPerSecond": _fast, ...guideRate } = config;
     const loaded = await startHost();
-    await loaded.configure(config, { secretKeys: SECRET_CONFIG });
+    await loaded.configure(guideRate, { secretKeys: SECRET_CONFIG });
     const [template] = await program();
     const provider = template!.inputs["__provider"];
     const cams = Array.from({ length: 12 }, (_, i) => ({ urn: new MiniEngine(loaded).urnOf(TYPE, `cam-${i + 1}`), inputs: { ...camera(i + 1), __provider: provider } }));

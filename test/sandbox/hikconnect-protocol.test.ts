@@ -8,7 +8,7 @@ describe("Hik-Connect emulator: token/get (5.1.1) on the region server", () => {
   it("answers a token, its expiry in epoch seconds, a userId and the area server as areaDomain", async () => {
     const answer = await getToken(hik.url);
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ errorCode: "0", data: { accessToken: expect.stringMatching(/^hcc\.\w{32}$/), userId: expect.any(String) } });
+    expect(answer.json).toMatchObject({ errorCode: "0", data: { accessToken: expect.stringMatching(/^hcc\.[a-z0-9]{32}$/), userId: expect.any(String) } });
     const data = answer.json!.data as { expireTime: number; areaDomain: string };
     expect(data.areaDomain).toBe(hik.emulator.areaUrl);
     expect(data.areaDomain).not.toBe(hik.url);
@@ -22,12 +22,12 @@ describe("Hik-Connect emulator: token/get (5.1.1) on the region server", () => {
     expect(hik.emulator.accountingSnapshot()).toMatchObject({ tokenRequests: 2, tokensIssued: 1 });
   });
 
-  it("refuses an unknown AK with OPEN000001 and a wrong SK with OPEN000002, HTTP 200, echoing neither", async () => {
+  it("refuses an unknown AK with OPEN000001 and a wrong SK like the guide's failure example (3.3), HTTP 200, echoing neither", async () => {
     const unknown = await getToken(hik.url, "no-such-ak");
     expect(unknown.status).toBe(200);
     expect(unknown.json).toEqual({ errorCode: "OPEN000001", message: "The AK does not exist." });
     const wrong = await getToken(hik.url, APP_KEY, "wrong-secret-key");
-    expect(wrong.json).toEqual({ errorCode: "OPEN000002", message: "SECRET_KEY_NOT_EQUALS{OPEN300002}" });
+    expect(wrong.json).toEqual({ errorCode: "OPEN300002", message: "SECRET_KEY_NOT_EQUALS{OPEN300002}" });
     expect(wrong.text).not.toContain("wrong-secret-key");
     expect(JSON.stringify(hik.emulator.log.entries())).not.toContain("wrong-secret-key");
     expect(JSON.stringify(hik.emulator.log.entries())).not.toContain(APP_KEY);
