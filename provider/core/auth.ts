@@ -24,7 +24,12 @@ export interface Authenticator {
 
 /** Paces requests (Hik-Connect allows 5 per second per account across all operations). */
 export interface RateLimiter {
-  acquire(): Promise<void>;
+  /**
+   * Waits for the caller's turn. May return a `release` function, which the caller must call once
+   * the request has been answered (or has failed): a limiter can then also count requests that are
+   * still in flight, which a server's window sees at their arrival, not at their start.
+   */
+  acquire(): Promise<void | (() => void)>;
 }
 
 /** Credentials sent as form fields in every body (Forpost: AdminLogin / AdminPassword). */

@@ -25,6 +25,15 @@ export interface SlidingWindowOptions {
  * fires in the same tick — a burst of all waiters. Asking only once the previous waiter has really
  * started computes each start from the real start before it.
  *
+ * Why requests hold their place until answered: the server counts a request when it *arrives*,
+ * somewhere between our start and the answer, so spacing starts alone cannot bound a server's
+ * window when delays vary by a spacing or more. Each request therefore also holds one of `limit`
+ * places from its start until one window after its answer (the caller calls the `release` that
+ * `acquire` returns; the transport does). Two requests on the same place then arrive at least a
+ * window apart, so by pigeonhole no window at the server ever sees more than `limit` of them,
+ * whatever the delays. Requests answered promptly never wait on this: spacing already keeps them
+ * a window apart.
+ *
  * Built on p-throttle's strict mode (ESM-only, so loaded with a dynamic import like p-retry).
  */
 export function slidingWindowRateLimiter(options: SlidingWindowOptions): RateLimiter {
@@ -33,16 +42,43 @@ export function slidingWindowRateLimiter(options: SlidingWindowOptions): RateLim
   const spacingMs = Math.ceil(options.intervalMs / options.limit);
   let gate: Promise<() => Promise<void>> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
+  let freePlaces = options.limit;
+  const placeWaiters: Array<() => void> = [];
+  const takePlace = (): Promise<void> => {
+    if (freePlaces > 0) {
+      freePlaces--;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => placeWaiters.push(resolve));
+  };
+  const givePlace = () => {
+    const next = placeWaiters.shift();
+    if (next) next();
+    else freePlaces++;
+  };
   return {
     acquire() {
       const turn = tail.then(async () => {
-        gate ??= import("p-throttle").then(({ default: pThrottle }) =>
-          pThrottle({ limit: 1, interval: spacingMs, strict: true })(async () => undefined),
-        );
-        await (await gate)();
+        await takePlace();
+        try {
+          gate ??= import("p-throttle").then(({ default: pThrottle }) =>
+            pThrottle({ limit: 1, interval: spacingMs, strict: true })(async () => undefined),
+          );
+          await (await gate)();
+        } catch (error) {
+          givePlace();
+          throw error;
+        }
       });
       tail = turn.catch(() => undefined);
-      return turn;
+      return turn.then(() => {
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          setTimeout(givePlace, options.intervalMs).unref();
+        };
+      });
     },
   };
 }

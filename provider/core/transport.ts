@@ -181,7 +181,7 @@ export class HttpTransport {
   private async attempt(request: HttpRequest): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
     const prepared = this.prepare(request);
     await this.options.auth?.authorize(prepared);
-    await this.options.rateLimiter?.acquire();
+    const release = await this.options.rateLimiter?.acquire();
     const { body, contentType } = encodeBody(prepared);
     const headers: Record<string, string> = { "user-agent": this.options.userAgent, ...prepared.headers };
     if (contentType) headers["content-type"] = contentType;
@@ -199,6 +199,8 @@ export class HttpTransport {
       return { answer: makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation), prepared };
     } catch (error) {
       throw this.transportError(error, request, where);
+    } finally {
+      release?.();
     }
   }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { RateLimiter } from "../../provider/core/auth";
 import { slidingWindowRateLimiter } from "../../provider/core/rate-limiter";
 
 /**
  * Start times of `count` callers that all ask at once, sorted. Only lower bounds are asserted: a busy
  * machine may run a released caller late, never early (bar a millisecond of timer rounding).
  */
-async function starts(limiter: { acquire(): Promise<void> }, count: number): Promise<number[]> {
+async function starts(limiter: RateLimiter, count: number): Promise<number[]> {
   const t0 = Date.now();
-  const times = await Promise.all(Array.from({ length: count }, () => limiter.acquire().then(() => Date.now() - t0)));
+  const times = await Promise.all(Array.from({ length: count }, () => limiter.acquire().then((release) => (release?.(), Date.now() - t0))));
   return times.sort((a, b) => a - b);
 }
 
@@ -58,12 +59,36 @@ describe("slidingWindowRateLimiter", () => {
       }, 60),
     );
     const actual = (
-      await Promise.all([...Array.from({ length: 12 }, () => limiter.acquire().then(() => Date.now() - t0)), blocked.then(() => -1)])
+      await Promise.all([...Array.from({ length: 12 }, () => limiter.acquire().then((release) => (release?.(), Date.now() - t0))), blocked.then(() => -1)])
     )
       .filter((t) => t >= 0)
       .sort((a, b) => a - b);
     for (let i = 0; i + 4 < actual.length; i++) {
       expect(actual[i + 4]! - actual[i]!, `starts ${i + 1} and ${i + 5} of ${JSON.stringify(actual)}`).toBeGreaterThanOrEqual(198);
+    }
+  });
+
+  it("holds a request's place until a window after its answer, so slow answers cannot bunch arrivals at the server", async () => {
+    // The server counts a request on arrival, anywhere between our start and the answer. With
+    // answers taking longer than a spacing, spaced starts alone would let arrivals bunch; holding
+    // `limit` places until one window after each answer bounds any server window to `limit`.
+    const limiter = slidingWindowRateLimiter({ limit: 3, intervalMs: 150 });
+    const t0 = Date.now();
+    const answerAfterMs = 200;
+    const spans = await Promise.all(
+      Array.from({ length: 7 }, async () => {
+        const release = await limiter.acquire();
+        const start = Date.now() - t0;
+        await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
+        const end = Date.now() - t0;
+        release?.();
+        return { start, end };
+      }),
+    );
+    spans.sort((a, b) => a.start - b.start);
+    // Each start comes at least a window after the answer of the request `limit` places earlier.
+    for (let i = 0; i + 3 < spans.length; i++) {
+      expect(spans[i + 3]!.start - spans[i]!.end, `request ${i + 4} vs the answer of ${i + 1}: ${JSON.stringify(spans)}`).toBeGreaterThanOrEqual(148);
     }
   });
 
