@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
-import { REPO_ROOT } from "../harness/packed-package";
-import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
-import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../sandbox";
+import { useHostFixture, withInputs, without } from "../harness/host-fixture";
+import { MiniEngine } from "../harness/mini-engine";
+import type { Registration } from "../harness/program-under-mocks";
+import { UNKNOWN, type ProviderHost } from "../harness/provider-host";
 import { CREATE_CALLS, DELETE_CALLS, LENINA_INPUTS, READ_CALLS, UPDATE_CALLS } from "../fixtures/billing-lenina";
 
 /**
@@ -17,51 +16,11 @@ import { CREATE_CALLS, DELETE_CALLS, LENINA_INPUTS, READ_CALLS, UPDATE_CALLS } f
 const PASSWORD = "test-only-host-billing-pw";
 const TYPE = "pulumi-nodejs:dynamic/billing:Home";
 const SECRET_KEYS = ["billing:password", "billing:clientKey"];
-let sandbox: RunningSandbox;
-let programDir: string;
-let host: ProviderHost;
-let engine: MiniEngine;
-let config: Record<string, string>;
-const hosts: ProviderHost[] = [];
-
-const emulator = () => sandbox.billing.emulator;
-const vendorCalls = () => emulator().log.entries().map((e) => e.route);
-const clearVendorLog = () => emulator().log.clear();
-
-async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
-  const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extraConfig }, secretConfigKeys: SECRET_KEYS });
-  return run.registrations;
-}
-
-async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
-  const h = await ProviderHost.start({ cwd: programDir, ...(env ? { env } : {}) });
-  hosts.push(h);
-  return h;
-}
-
-function withInputs(r: ResourceDescriptor[], inputs: Record<string, unknown>): ResourceDescriptor[] {
-  return r.map((x) => ({ ...x, inputs: { ...x.inputs, ...inputs } }));
-}
-
-function without(r: Registration[], key: string): ResourceDescriptor[] {
-  return r.map((x) => ({ ...x, inputs: Object.fromEntries(Object.entries(x.inputs).filter(([k]) => k !== key)) }));
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ billing: { password: PASSWORD } });
-  config = Object.fromEntries(sandbox.pulumiConfig.filter((e) => e.key.startsWith("billing:")).map((e) => [e.key, e.value]));
-  programDir = path.join(inject("packedAppDir"), "host-billing");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "billing", file), path.join(programDir, file));
-  }
-  host = await startHost();
-  engine = new MiniEngine(host, { config, secretConfigKeys: SECRET_KEYS });
-});
-
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
-  await sandbox?.stop();
+const fixture = useHostFixture({ vendor: "billing", sandbox: { billing: { password: PASSWORD } }, secretKeys: SECRET_KEYS });
+const { emulator, vendorCalls, clearVendorLog, program, startHost } = fixture;
+let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
+beforeAll(() => {
+  ({ sandbox, host, engine, config } = fixture);
 });
 
 describe("BillingHome through the provider host", () => {

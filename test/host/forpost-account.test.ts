@@ -1,11 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
-import { REPO_ROOT } from "../harness/packed-package";
-import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
-import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../sandbox";
+import { useHostFixture, withInputs } from "../harness/host-fixture";
+import { MiniEngine } from "../harness/mini-engine";
+import type { Registration } from "../harness/program-under-mocks";
+import { UNKNOWN, type ProviderHost } from "../harness/provider-host";
 import { CREATE_CALLS, READ_CALLS } from "../fixtures/forpost-acme";
 
 /**
@@ -16,55 +14,11 @@ import { CREATE_CALLS, READ_CALLS } from "../fixtures/forpost-acme";
  */
 const PASSWORD = "test-only-host-forpost-pw";
 const TYPE = "pulumi-nodejs:dynamic/forpost:Account";
-let sandbox: RunningSandbox;
-let programDir: string;
-let host: ProviderHost;
-let engine: MiniEngine;
-let config: Record<string, string>;
-const hosts: ProviderHost[] = [];
-
-const vendorCalls = () => sandbox.forpost.emulator.log.entries().map((e) => e.route);
-const clearVendorLog = () => sandbox.forpost.emulator.log.clear();
-
-async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
-  const run = await runProgramUnderMocks({
-    programFile: "index.ts",
-    cwd: programDir,
-    config: { ...config, ...extraConfig },
-    secretConfigKeys: ["forpost:adminPassword"],
-  });
-  return run.registrations;
-}
-
-async function startHost(): Promise<ProviderHost> {
-  const h = await ProviderHost.start({ cwd: programDir });
-  hosts.push(h);
-  return h;
-}
-
-function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
-  return r.map((x) => ({ ...x, inputs: { ...x.inputs, ...inputs } }));
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ forpost: { adminPassword: PASSWORD } });
-  config = {
-    "forpost:url": sandbox.forpost.url,
-    "forpost:adminLogin": sandbox.forpost.adminLogin,
-    "forpost:adminPassword": PASSWORD,
-  };
-  programDir = path.join(inject("packedAppDir"), "host-forpost");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "forpost", file), path.join(programDir, file));
-  }
-  host = await startHost();
-  engine = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
-});
-
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
-  await sandbox?.stop();
+const fixture = useHostFixture({ vendor: "forpost", sandbox: { forpost: { adminPassword: PASSWORD } }, secretKeys: ["forpost:adminPassword"] });
+const { vendorCalls, clearVendorLog, program, startHost } = fixture;
+let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
+beforeAll(() => {
+  ({ sandbox, host, engine, config } = fixture);
 });
 
 describe("ForpostAccount through the provider host", () => {
@@ -226,8 +180,7 @@ describe("ForpostAccount through the provider host", () => {
   });
 
   it("takes its configuration from FORPOST_* environment variables when the stack sets none", async () => {
-    const other = await ProviderHost.start({ cwd: programDir, env: sandbox.env });
-    hosts.push(other);
+    const other = await startHost(sandbox.env);
     const envOnly = new MiniEngine(other, { config: {} });
     sandbox.forpost.emulator.reset();
     expect(await envOnly.up(registrations)).toMatchObject([{ op: "create", id: "1001" }]);

@@ -1,11 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { MiniEngine, stripSecrets, type ResourceDescriptor } from "../harness/mini-engine";
-import { REPO_ROOT } from "../harness/packed-package";
-import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
-import { ProviderHost, UNKNOWN, type PropertyMap } from "../harness/provider-host";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../sandbox";
+import { useHostFixture, withInputs } from "../harness/host-fixture";
+import { MiniEngine, stripSecrets } from "../harness/mini-engine";
+import type { Registration } from "../harness/program-under-mocks";
+import { UNKNOWN, type PropertyMap, type ProviderHost } from "../harness/provider-host";
 import { camera, PHYSICAL } from "../fixtures/hikconnect-devices";
 
 /**
@@ -17,57 +15,23 @@ const SECRET_KEY = "test-only-host-hik-sk";
 const DEVICE_PW = "test-pw-host"; // ≤ 16 characters, the API's limit
 const TYPE = "pulumi-nodejs:dynamic/hikconnect:Device";
 const SECRET_CONFIG = ["hikconnect:secretKey", "hikconnect-example:verifyCode", "hikconnect-example:devicePassword"];
-let sandbox: RunningSandbox;
-let programDir: string;
-let host: ProviderHost;
-let engine: MiniEngine;
-let config: Record<string, string>;
-const hosts: ProviderHost[] = [];
-
-const emulator = () => sandbox.hikconnect.emulator;
-const vendorCalls = () => emulator().log.entries().map((e) => e.route);
-const clearVendorLog = () => emulator().log.clear();
-
-async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
-  const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extraConfig }, secretConfigKeys: SECRET_CONFIG });
-  return run.registrations;
-}
-
-async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
-  const h = await ProviderHost.start({ cwd: programDir, ...(env ? { env } : {}) });
-  hosts.push(h);
-  return h;
-}
-
-function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
-  return r.map((x) => ({ ...x, inputs: { ...x.inputs, ...inputs } }));
-}
-
-beforeAll(async () => {
-  // Most tests here are not about the limit: emulator and provider at 100/s. The 12-device test
-  // switches both back to the guide's 5/s (the provider's default of 4).
-  sandbox = await startSandbox({ hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL, rateLimit: { limit: 100 } } } });
-  config = {
+// Most tests here are not about the limit: emulator and provider at 100/s. The 12-device test
+// switches both back to the guide's 5/s (the provider's default of 4).
+const fixture = useHostFixture({
+  vendor: "hikconnect",
+  sandbox: { hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL, rateLimit: { limit: 100 } } } },
+  secretKeys: SECRET_CONFIG,
+  extraConfig: {
     "hikconnect:requestsPerSecond": "100",
-    "hikconnect:url": sandbox.hikconnect.url,
-    "hikconnect:appKey": sandbox.hikconnect.appKey,
-    "hikconnect:secretKey": SECRET_KEY,
     "hikconnect-example:serialNo": "Q00000001",
     "hikconnect-example:verifyCode": "TESTAA",
     "hikconnect-example:devicePassword": DEVICE_PW,
-  };
-  programDir = path.join(inject("packedAppDir"), "host-hikconnect");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "hikconnect", file), path.join(programDir, file));
-  }
-  host = await startHost();
-  engine = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+  },
 });
-
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
-  await sandbox?.stop();
+const { emulator, vendorCalls, clearVendorLog, program, startHost } = fixture;
+let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
+beforeAll(() => {
+  ({ sandbox, host, engine, config } = fixture);
 });
 
 describe("HikDevice through the provider host", () => {

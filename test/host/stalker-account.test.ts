@@ -1,11 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
-import { REPO_ROOT } from "../harness/packed-package";
-import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
-import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../sandbox";
+import { useHostFixture, withInputs } from "../harness/host-fixture";
+import { MiniEngine } from "../harness/mini-engine";
+import type { Registration } from "../harness/program-under-mocks";
+import { UNKNOWN, type ProviderHost } from "../harness/provider-host";
 import { ALICE_INPUTS, CREATE_CALLS, DELETE_CALLS, READ_CALLS, UPDATE_CALLS } from "../fixtures/stalker-alice";
 
 /**
@@ -18,57 +16,16 @@ const PASSWORD = "test-only-host-stalker-pw";
 const TYPE = "pulumi-nodejs:dynamic/stalker:Account";
 const MAC = "00:1A:79:00:39:5E";
 const SECRET_CONFIG = ["stalker:password"];
-let sandbox: RunningSandbox;
-let programDir: string;
-let host: ProviderHost;
-let engine: MiniEngine;
-let config: Record<string, string>;
-const hosts: ProviderHost[] = [];
-
-const emulator = () => sandbox.stalker.emulator;
-const vendorCalls = () => emulator().log.entries().map((e) => e.route);
-const clearVendorLog = () => emulator().log.clear();
+const fixture = useHostFixture({ vendor: "stalker", sandbox: { stalker: { password: PASSWORD } }, secretKeys: SECRET_CONFIG });
+const { emulator, vendorCalls, clearVendorLog, program, startHost } = fixture;
+let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
+beforeAll(() => {
+  ({ sandbox, host, engine, config } = fixture);
+});
 /** The subscriber who is not ours: shares account number 100 with the example's account. */
 const NEIGHBOUR = { login: "neighbour", password: "neighbour-fake-pw", full_name: "Neighbour", account_number: "100", tariff_plan: "BASIC" };
 const neighbourUntouched = () =>
   expect(emulator().account("neighbour")).toMatchObject({ full_name: "Neighbour", account_number: "100", tariff_plan: "BASIC", status: 1 });
-
-async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
-  const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extraConfig }, secretConfigKeys: SECRET_CONFIG });
-  return run.registrations;
-}
-
-async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
-  const h = await ProviderHost.start({ cwd: programDir, env });
-  hosts.push(h);
-  return h;
-}
-
-/** The registrations with inputs changed; `undefined` removes an input. */
-function withInputs(r: ResourceDescriptor[], inputs: Record<string, unknown>): ResourceDescriptor[] {
-  return r.map((x) => {
-    const merged: Record<string, unknown> = { ...x.inputs, ...inputs };
-    for (const [k, v] of Object.entries(inputs)) if (v === undefined) delete merged[k];
-    return { ...x, inputs: merged };
-  });
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ stalker: { password: PASSWORD } });
-  config = { "stalker:url": sandbox.stalker.url, "stalker:user": sandbox.stalker.user, "stalker:password": PASSWORD };
-  programDir = path.join(inject("packedAppDir"), "host-stalker");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "stalker", file), path.join(programDir, file));
-  }
-  host = await startHost();
-  engine = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
-});
-
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
-  await sandbox?.stop();
-});
 
 describe("StalkerAccount through the provider host", () => {
   let registrations: Registration[];

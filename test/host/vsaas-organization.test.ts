@@ -1,11 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
-import { REPO_ROOT } from "../harness/packed-package";
-import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
-import { ProviderHost, UNKNOWN } from "../harness/provider-host";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningSandbox } from "../../sandbox";
+import { useHostFixture, withInputs } from "../harness/host-fixture";
+import { MiniEngine } from "../harness/mini-engine";
+import type { Registration } from "../harness/program-under-mocks";
+import { UNKNOWN, type ProviderHost } from "../harness/provider-host";
 import { CREATE_CALLS, DELETE_CALLS, READ_CALLS, READ_GONE_CALLS, UPDATE_CALLS } from "../fixtures/vsaas-demo";
 
 /**
@@ -17,55 +15,14 @@ import { CREATE_CALLS, DELETE_CALLS, READ_CALLS, READ_GONE_CALLS, UPDATE_CALLS }
 const PASSWORD = "test-only-host-vsaas-pw";
 const TYPE = "pulumi-nodejs:dynamic/vsaas:Organization";
 const SECRET_KEYS = ["vsaas:password"];
-let sandbox: RunningSandbox;
-let programDir: string;
-let host: ProviderHost;
-let engine: MiniEngine;
-let config: Record<string, string>;
-const hosts: ProviderHost[] = [];
-
-const emulator = () => sandbox.vsaas.emulator;
-const vendorCalls = () => emulator().log.entries().map((e) => e.route);
-const clearVendorLog = () => emulator().log.clear();
+const fixture = useHostFixture({ vendor: "vsaas", sandbox: { vsaas: { password: PASSWORD } }, secretKeys: SECRET_KEYS });
+const { emulator, vendorCalls, clearVendorLog, program, startHost } = fixture;
+let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
+beforeAll(() => {
+  ({ sandbox, host, engine, config } = fixture);
+});
 const ops = (steps: Array<{ op: string }>) => steps.map((s) => s.op);
 const onlyState = () => Object.values(engine.state())[0]!;
-
-async function program(extraConfig: Record<string, string> = {}): Promise<Registration[]> {
-  const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: programDir, config: { ...config, ...extraConfig }, secretConfigKeys: SECRET_KEYS });
-  return run.registrations;
-}
-
-async function startHost(env?: Record<string, string>): Promise<ProviderHost> {
-  const h = await ProviderHost.start({ cwd: programDir, ...(env ? { env } : {}) });
-  hosts.push(h);
-  return h;
-}
-
-function withInputs(r: Registration[], inputs: Record<string, unknown>): ResourceDescriptor[] {
-  return r.map((x) => ({ ...x, inputs: { ...x.inputs, ...inputs } }));
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ vsaas: { password: PASSWORD } });
-  config = {
-    "vsaas:url": sandbox.vsaas.url,
-    "vsaas:user": sandbox.vsaas.user,
-    "vsaas:password": PASSWORD,
-    "vsaas:domainId": String(sandbox.vsaas.domainId),
-  };
-  programDir = path.join(inject("packedAppDir"), "host-vsaas");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "vsaas", file), path.join(programDir, file));
-  }
-  host = await startHost();
-  engine = new MiniEngine(host, { config, secretConfigKeys: SECRET_KEYS });
-});
-
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
-  await sandbox?.stop();
-});
 
 describe("VsaasOrganization through the provider host", () => {
   let registrations: Registration[];

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { REPO_ROOT } from "../harness/packed-package";
+import { beforeAll, describe, expect, it } from "vitest";
+import { copyExampleProgram } from "../harness/example-program";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
 import { typecheckProgram } from "../harness/typecheck-program";
 import { UNKNOWN } from "../harness/provider-host";
@@ -12,11 +12,7 @@ let programDir: string;
 const config = { "billing:url": "https://billing.example:1443", "billing:login": "api-cashier", "billing:password": "mock-only-billing-pw" };
 
 beforeAll(() => {
-  programDir = path.join(inject("packedAppDir"), "program-billing");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "billing", file), path.join(programDir, file));
-  }
+  programDir = copyExampleProgram("billing", "program-billing");
 });
 
 describe("examples/billing under mocks", () => {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { REPO_ROOT } from "../harness/packed-package";
+import { beforeAll, describe, expect, it } from "vitest";
+import { copyExampleProgram } from "../harness/example-program";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
 import { typecheckProgram } from "../harness/typecheck-program";
 import { UNKNOWN } from "../harness/provider-host";
@@ -18,11 +18,7 @@ const config = {
 const secretConfigKeys = ["hikconnect:secretKey", "hikconnect-example:verifyCode", "hikconnect-example:devicePassword"];
 
 beforeAll(() => {
-  programDir = path.join(inject("packedAppDir"), "program-hikconnect");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "hikconnect", file), path.join(programDir, file));
-  }
+  programDir = copyExampleProgram("hikconnect", "program-hikconnect");
 });
 
 describe("examples/hikconnect under mocks", () => {

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { REPO_ROOT } from "../harness/packed-package";
+import { copyExampleProgram } from "../harness/example-program";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
 import { typecheckProgram } from "../harness/typecheck-program";
 import { UNKNOWN } from "../harness/provider-host";
@@ -13,11 +12,7 @@ let programDir: string;
 const config = { "stalker:url": "http://stalker.example.net/stalker_portal/api", "stalker:user": "api-user", "stalker:password": "mock-only-pw" };
 
 beforeAll(() => {
-  programDir = path.join(inject("packedAppDir"), "program-stalker");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "stalker", file), path.join(programDir, file));
-  }
+  programDir = copyExampleProgram("stalker", "program-stalker");
 });
 
 describe("examples/stalker under mocks", () => {

@@ -1,7 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { REPO_ROOT } from "../harness/packed-package";
+import { beforeAll, describe, expect, it } from "vitest";
+import { copyExampleProgram } from "../harness/example-program";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
 import { typecheckProgram } from "../harness/typecheck-program";
 import { UNKNOWN } from "../harness/provider-host";
@@ -16,11 +14,7 @@ const config = {
 const secretConfigKeys = ["subscriber-example:cameraVerifyCode", "subscriber-example:tvPassword"];
 
 beforeAll(() => {
-  programDir = path.join(inject("packedAppDir"), "program-subscriber");
-  fs.mkdirSync(programDir, { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "subscriber", file), path.join(programDir, file));
-  }
+  programDir = copyExampleProgram("subscriber", "program-subscriber");
 });
 
 describe("examples/subscriber under mocks", () => {

@@ -6,8 +6,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import iconv from "iconv-lite";
 import { Agent, request } from "undici";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { BillingEmulator, generateBillingCertificates, type BillingCertificates, type BillingEmulatorOptions } from "../../sandbox/billing";
+import { useEmulator } from "./use-emulator";
 
 export const LOGIN = "test-cashier";
 export const PASSWORD = "test-only-billing-pw-5e1";
@@ -131,18 +131,5 @@ export function errorOf(answer: RawAnswer): string | undefined {
  * after all. `url` is readable once the file's tests run.
  */
 export function useBillingEmulator(options: Partial<BillingEmulatorOptions> = {}): { readonly emulator: BillingEmulator; readonly url: string } {
-  const emulator = new BillingEmulator({ login: LOGIN, password: PASSWORD, certificates: testCertificates(), ...options });
-  let url: string | undefined;
-  beforeAll(async () => {
-    url = await emulator.start();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  return {
-    emulator,
-    get url() {
-      if (url === undefined) throw new Error("the billing emulator is not started yet (read url inside a test)");
-      return url;
-    },
-  };
+  return useEmulator(new BillingEmulator({ login: LOGIN, password: PASSWORD, certificates: testCertificates(), ...options }), "billing");
 }

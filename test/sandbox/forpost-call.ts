@@ -3,8 +3,8 @@
  * what the vendor document describes, and nothing from provider/ (the emulator must be checked
  * against the document, not against our client).
  */
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { ForpostEmulator } from "../../sandbox/forpost";
+import { useEmulator } from "./use-emulator";
 
 export const ADMIN_LOGIN = "test-admin";
 export const ADMIN_PASSWORD = "test-only-password-7f3a";
@@ -77,18 +77,5 @@ export async function addAccount(url: string, fields: Record<string, string> = {
  * faults) before each, stopped after all. `url` is readable once the file's tests run.
  */
 export function useForpostEmulator(): { readonly emulator: ForpostEmulator; readonly url: string } {
-  const emulator = new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD });
-  let url: string | undefined;
-  beforeAll(async () => {
-    url = await emulator.start();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  return {
-    emulator,
-    get url() {
-      if (url === undefined) throw new Error("the Forpost emulator is not started yet (read url inside a test)");
-      return url;
-    },
-  };
+  return useEmulator(new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD }), "Forpost");
 }

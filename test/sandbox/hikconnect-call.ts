@@ -2,9 +2,9 @@
  * Raw HTTP calls to the Hik-Connect emulator for the sandbox tests: plain fetch with JSON bodies and
  * the `Token` header, as the guide describes (3.2), and nothing from provider/.
  */
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { HikConnectEmulator, type HikConnectEmulatorOptions } from "../../sandbox/hikconnect";
 import { send, type RawAnswer } from "./forpost-call";
+import { useEmulator } from "./use-emulator";
 
 export const APP_KEY = "test-only-app-key";
 export const SECRET_KEY = "test-only-secret-key-9c1e";
@@ -68,17 +68,5 @@ export function useHikConnectEmulator(options: Partial<HikConnectEmulatorOptions
   readonly emulator: HikConnectEmulator;
   readonly url: string;
 } {
-  const emulator = new HikConnectEmulator({ appKey: APP_KEY, secretKey: SECRET_KEY, physicalDevices: DEVICES, ...options });
-  let url = "";
-  beforeAll(async () => {
-    url = await emulator.start();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  return {
-    emulator,
-    get url() {
-      return url;
-    },
-  };
+  return useEmulator(new HikConnectEmulator({ appKey: APP_KEY, secretKey: SECRET_KEY, physicalDevices: DEVICES, ...options }), "Hik-Connect");
 }

@@ -2,9 +2,9 @@
  * Raw HTTP calls to the Stalker emulator for the sandbox tests: plain fetch with basic auth and
  * form bodies, exactly what the vendor document describes, and nothing from provider/.
  */
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { StalkerEmulator } from "../../sandbox/stalker";
 import { send, type RawAnswer } from "./forpost-call";
+import { useEmulator } from "./use-emulator";
 
 export { send, type RawAnswer };
 
@@ -60,24 +60,14 @@ export async function getAccounts(api: string, ids = ""): Promise<Envelope> {
  * after all. `api` (the REST base) and `root` are readable once the file's tests run.
  */
 export function useStalkerEmulator(): { readonly emulator: StalkerEmulator; readonly api: string; readonly root: string } {
-  const emulator = new StalkerEmulator({ user: API_USER, password: API_PASSWORD });
-  let root: string | undefined;
-  beforeAll(async () => {
-    root = await emulator.start();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  const started = () => {
-    if (root === undefined) throw new Error("the Stalker emulator is not started yet (read api inside a test)");
-    return root;
-  };
+  const stalker = useEmulator(new StalkerEmulator({ user: API_USER, password: API_PASSWORD }), "Stalker");
   return {
-    emulator,
+    emulator: stalker.emulator,
     get root() {
-      return started();
+      return stalker.url;
     },
     get api() {
-      return `${started()}/stalker_portal/api`;
+      return `${stalker.url}/stalker_portal/api`;
     },
   };
 }

@@ -2,9 +2,9 @@
  * Raw HTTP calls to the VSAAS.IO emulator for the sandbox tests: plain fetch with the headers and
  * JSON bodies the vendor document shows, and nothing from provider/.
  */
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { VsaasEmulator } from "../../sandbox/vsaas";
 import { send, type RawAnswer } from "./forpost-call";
+import { useEmulator } from "./use-emulator";
 
 export { admin, send, type RawAnswer } from "./forpost-call";
 
@@ -53,18 +53,5 @@ export function planIds(organization: unknown): number[] {
 
 /** A VSAAS emulator for one test file: started before all, reset before each, stopped after all. */
 export function useVsaasEmulator(): { readonly emulator: VsaasEmulator; readonly url: string } {
-  const emulator = new VsaasEmulator({ user: USER, password: PASSWORD, domainId: DOMAIN_ID, watcherApiKey: WATCHER_KEY });
-  let url: string | undefined;
-  beforeAll(async () => {
-    url = await emulator.start();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  return {
-    emulator,
-    get url() {
-      if (url === undefined) throw new Error("the VSAAS emulator is not started yet (read url inside a test)");
-      return url;
-    },
-  };
+  return useEmulator(new VsaasEmulator({ user: USER, password: PASSWORD, domainId: DOMAIN_ID, watcherApiKey: WATCHER_KEY }), "VSAAS");
 }
