@@ -1,23 +1,113 @@
 /**
- * `npm run bench`: figures, not assertions. ForpostAccount's check/diff cost, its CRUD latency and
- * HTTP calls per operation against the sandbox (in-process), and a Check round trip through
- * Pulumi's real dynamic-provider host with the packed package.
+ * `npm run bench`: figures, not assertions. For every resource: its check/diff cost, its CRUD
+ * latency and HTTP calls per operation against the sandbox (in-process, request counts from each
+ * emulator's request log); Hik-Connect's 12 concurrent creates at the provider's real default rate
+ * limit; and a Check round trip through Pulumi's real dynamic-provider host with the packed package.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setStackConfig } from "../provider/core/config";
+import type { TelecomResource } from "../provider/core/resource";
+import { billingHome } from "../provider/billing/home";
 import { forpostAccount } from "../provider/forpost/account";
-import { startSandbox } from "../sandbox";
+import { hikDevice } from "../provider/hikconnect/device";
+import { stalkerAccount } from "../provider/stalker/account";
+import { vsaasOrganization } from "../provider/vsaas/organization";
+import { hikconnectLauncher, startSandbox, type RunningSandbox, type VendorEmulator } from "../sandbox";
+import type { PhysicalDeviceInput } from "../sandbox/hikconnect";
+import { LENINA_INPUTS } from "../test/fixtures/billing-lenina";
 import { ACME_INPUTS } from "../test/fixtures/forpost-acme";
+import { FRONT_DOOR } from "../test/fixtures/hikconnect-devices";
+import { ALICE_INPUTS } from "../test/fixtures/stalker-alice";
+import { DEMO_INPUTS } from "../test/fixtures/vsaas-demo";
 import { preparePackedInstall, REPO_ROOT } from "../test/harness/packed-package";
 import { runProgramUnderMocks } from "../test/harness/program-under-mocks";
 import { ProviderHost } from "../test/harness/provider-host";
 
+type Props = Record<string, unknown>;
+
+/** Objects created, read, updated and deleted per resource (one after another). */
+const OBJECTS = 50;
+/** check and diff calls per resource. */
+const PURE_CALLS = 20_000;
+/** Concurrent Hik-Connect creates timed at the provider's default rate limit. */
+const HIK_CONCURRENT = 12;
+
+/** One row of the benchmark: everything that differs between resources. */
+interface BenchCase {
+  resource: TelecomResource;
+  /** The emulator whose request log counts the resource's HTTP calls. */
+  emulator(sandbox: RunningSandbox): VendorEmulator;
+  /** Inputs of object `i` (unique where the vendor requires it). */
+  inputs(sandbox: RunningSandbox, i: number): Props;
+  /** The same inputs with one field changed in place. */
+  update(inputs: Props): Props;
+  /** Printed under the resource's figures. */
+  note?: string;
+}
+
+/** The devices of the sandbox's Hik-Connect that can be added (not another account's, not offline). */
+const addable = (devices: readonly PhysicalDeviceInput[]) => devices.filter((d) => !d.ownedByAnotherAccount && d.online !== false);
+
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+
+const CASES: BenchCase[] = [
+  {
+    resource: forpostAccount,
+    emulator: (s) => s.forpost.emulator,
+    inputs: (_, i) => ({ ...ACME_INPUTS, contractNumber: `BENCH-${i}` }),
+    update: (i) => ({ ...i, maxCameraCount: 16 }),
+  },
+  {
+    resource: stalkerAccount,
+    emulator: (s) => s.stalker.emulator,
+    // Login and MAC are unique in Stalker.
+    inputs: (_, i) => ({ ...ALICE_INPUTS, login: `bench${i}`, accountNumber: `${1000 + i}`, stbMac: `00:1A:79:00:${hex2(i >> 8)}:${hex2(i & 0xff)}` }),
+    update: (i) => ({ ...i, fullName: "Alice Renamed" }),
+  },
+  {
+    resource: vsaasOrganization,
+    emulator: (s) => s.vsaas.emulator,
+    inputs: (_, i) => ({ ...DEMO_INPUTS, title: `Bench family ${i}`, owner: `bench${i}@example.org` }),
+    update: (i) => ({ ...i, tariffPlanIds: [549, 550] }),
+  },
+  {
+    resource: hikDevice,
+    emulator: (s) => s.hikconnect.emulator,
+    // The sandbox has 16 addable physical devices; each object is deleted before the next create,
+    // so object i re-adds device i mod 16 with its (random per start) verification code.
+    inputs: (s, i) => {
+      const devices = addable(s.hikconnect.physicalDevices);
+      const d = devices[i % devices.length]!;
+      return { ...FRONT_DOOR, serialNo: d.serialNo, verifyCode: d.verifyCode, name: `Bench camera ${i}` };
+    },
+    update: (i) => ({ ...i, name: `${String(i["name"])} renamed` }),
+    note:
+      "latency measured with hikconnect:requestsPerSecond=1000 and the emulator's limit lifted; at the default 4/s the " +
+      "provider starts its requests ≥250 ms apart, which dominates any figure above — see the concurrent creates below",
+  },
+  {
+    resource: billingHome,
+    emulator: (s) => s.billing.emulator,
+    // A home is identified by its address: a unique house number per object.
+    inputs: (_, i) => ({ ...LENINA_INPUTS, number: 100 + i }),
+    update: (i) => ({ ...i, zipCode: "420112" }),
+  },
+];
+
 function stats(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return `p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms, n=${samples.length}`;
+  return `p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms`;
+}
+
+/** HTTP calls of one operation over all objects: "3", or "first 4, then 3" (a login/token), or "3–5". */
+function callCounts(counts: number[]): string {
+  const rest = new Set(counts.slice(1));
+  if (rest.size <= 1 && (rest.size === 0 || rest.has(counts[0]!))) return `${counts[0]}`;
+  if (rest.size === 1) return `first ${counts[0]}, then ${[...rest][0]}`;
+  return `${Math.min(...counts)}–${Math.max(...counts)}`;
 }
 
 async function timed<T>(samples: number[], f: () => Promise<T>): Promise<T> {
@@ -27,58 +117,120 @@ async function timed<T>(samples: number[], f: () => Promise<T>): Promise<T> {
   return r;
 }
 
-async function main(): Promise<void> {
-  // 1. check + diff, in-process
-  const n = 20_000;
-  let t = performance.now();
-  for (let i = 0; i < n; i++) await forpostAccount.check({}, { ...ACME_INPUTS, maxCameraCount: i });
-  const checkUs = ((performance.now() - t) * 1000) / n;
-  const outs = { ...ACME_INPUTS, accountId: 1 };
-  t = performance.now();
-  for (let i = 0; i < n; i++) await forpostAccount.diff("1", outs, { ...ACME_INPUTS, maxCameraCount: i });
-  const diffUs = ((performance.now() - t) * 1000) / n;
-  console.log(`check: ${checkUs.toFixed(1)} µs/call   diff: ${diffUs.toFixed(1)} µs/call   (${n} calls each)`);
+async function checked(resource: TelecomResource, news: Props): Promise<Props> {
+  const result = await resource.check!({}, news);
+  if (result.failures?.length) throw new Error(`bench inputs of ${resource.definition.token} fail check: ${JSON.stringify(result.failures)}`);
+  return result.inputs as Props;
+}
 
-  // 2. CRUD against the Forpost emulator, in-process
-  const sandbox = await startSandbox();
-  const config = Object.fromEntries(sandbox.pulumiConfig.map((e) => [e.key, e.value]));
-  setStackConfig({ get: (k) => config[k] });
-  const log = sandbox.forpost.emulator.log;
-  const samples: Record<string, number[]> = { create: [], read: [], update: [], delete: [] };
-  const calls: Record<string, number> = { create: 0, read: 0, update: 0, delete: 0 };
-  const count = async (op: string, f: () => Promise<unknown>) => {
+async function benchResource(c: BenchCase, sandbox: RunningSandbox): Promise<void> {
+  const r = c.resource;
+  const log = c.emulator(sandbox).log;
+  const ops = ["create", "read", "update", "delete"] as const;
+  const samples = Object.fromEntries(ops.map((op) => [op, [] as number[]]));
+  const calls = Object.fromEntries(ops.map((op) => [op, [] as number[]]));
+  const count = async <T>(op: (typeof ops)[number], f: () => Promise<T>): Promise<T> => {
     log.clear();
-    await timed(samples[op]!, f);
-    calls[op] = log.entries().length;
+    const result = await timed(samples[op]!, f);
+    calls[op]!.push(log.entries().length);
+    return result;
   };
-  for (let i = 0; i < 50; i++) {
-    const inputs = { ...ACME_INPUTS, contractNumber: `BENCH-${i}` };
-    let created: { id: string; outs: Record<string, unknown> } | undefined;
-    await count("create", async () => (created = await forpostAccount.create(inputs)));
-    await count("read", () => forpostAccount.read(created!.id, created!.outs));
-    await count("update", () => forpostAccount.update(created!.id, created!.outs, { ...inputs, maxCameraCount: 16 }));
-    await count("delete", () => forpostAccount.delete(created!.id, created!.outs));
-  }
-  for (const op of Object.keys(samples)) console.log(`${op.padEnd(7)} ${stats(samples[op]!)}, ${calls[op]} HTTP calls`);
 
-  // 3. Check through the real dynamic-provider host (packed package)
-  const install = await preparePackedInstall();
+  // CRUD against the emulator, one object after another; check runs untimed, as the engine would.
+  const raws: Props[] = [];
+  let firstOuts: { id: string; outs: Props } | undefined;
+  for (let i = 0; i < OBJECTS; i++) {
+    const raw = c.inputs(sandbox, i);
+    raws.push(raw);
+    const news = await checked(r, raw);
+    const changed = await checked(r, c.update(raw));
+    const created = await count("create", () => r.create(news));
+    firstOuts ??= { id: created.id, outs: created.outs as Props };
+    await count("read", () => r.read!(created.id, created.outs));
+    const updated = await count("update", () => r.update!(created.id, created.outs, changed));
+    await count("delete", () => r.delete!(created.id, (updated.outs ?? created.outs) as Props));
+  }
+
+  // check and diff in-process (pure: no vendor calls), cycling through the objects' inputs.
+  const updates = raws.map((raw) => c.update(raw));
+  let t = performance.now();
+  for (let i = 0; i < PURE_CALLS; i++) await r.check!({}, (i & 1 ? updates : raws)[i % raws.length]!);
+  const checkUs = ((performance.now() - t) * 1000) / PURE_CALLS;
+  const diffNews = [await checked(r, raws[0]!), await checked(r, updates[0]!)];
+  t = performance.now();
+  for (let i = 0; i < PURE_CALLS; i++) await r.diff!(firstOuts!.id, firstOuts!.outs, diffNews[i & 1]!);
+  const diffUs = ((performance.now() - t) * 1000) / PURE_CALLS;
+
+  console.log(`\n${r.definition.token}`);
+  console.log(`  check ${checkUs.toFixed(1)} µs/call, diff ${diffUs.toFixed(1)} µs/call (${PURE_CALLS} calls each)`);
+  for (const op of ops) console.log(`  ${op.padEnd(7)} ${stats(samples[op]!)}, n=${OBJECTS}, HTTP calls: ${callCounts(calls[op]!)}`);
+  if (c.note) console.log(`  note: ${c.note}`);
+}
+
+/**
+ * HIK_CONCURRENT creates at once in one provider process, at the provider's default limit (4/s)
+ * against an emulator enforcing the guide's 5/s: a fresh emulator (its own URL, so its own
+ * client and limiter in this process), each create a different physical device.
+ */
+async function benchHikConcurrent(baseConfig: Record<string, string>): Promise<void> {
+  const hik = await hikconnectLauncher.launch({}, { host: "127.0.0.1", port: 0 });
   try {
-    for (const f of ["index.ts", "Pulumi.yaml"]) fs.copyFileSync(path.join(REPO_ROOT, "examples", "forpost", f), path.join(install.appDir, f));
-    const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: install.appDir, config });
-    const [reg] = run.registrations;
-    const host = await ProviderHost.start({ cwd: install.appDir });
+    const config: Record<string, string> = { ...baseConfig };
+    delete config["hikconnect:requestsPerSecond"];
+    for (const e of hik.pulumiConfig) config[e.key] = e.value;
+    setStackConfig({ get: (k) => config[k] });
+    const devices = addable(hik.info.physicalDevices).slice(0, HIK_CONCURRENT);
+    const inputs = await Promise.all(
+      devices.map((d, i) => checked(hikDevice, { ...FRONT_DOOR, serialNo: d.serialNo, verifyCode: d.verifyCode, name: `Concurrent ${i}` })),
+    );
+    const t = performance.now();
+    await Promise.all(inputs.map((i) => hikDevice.create(i)));
+    const seconds = (performance.now() - t) / 1000;
+    const a = hik.info.emulator.accountingSnapshot();
+    console.log(
+      `\nhikconnect:Device, ${devices.length} concurrent creates at the default hikconnect:requestsPerSecond (4) against ` +
+        `the emulator's ${a.rate.limit} per ${a.rate.windowMs} ms: ${seconds.toFixed(2)} s ` +
+        `(${a.rate.admitted} requests admitted, ${a.rate.rejected} refused with 429, peak ${a.rate.peakArrivalsInWindow} in a window, ` +
+        `${a.tokenRequests} token request)`,
+    );
+  } finally {
+    await hik.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox();
+  const config: Record<string, string> = Object.fromEntries(sandbox.pulumiConfig.map((e) => [e.key, e.value]));
+  try {
+    // Latency, not pacing: lift Hik-Connect's limit on both sides (the concurrent figure below uses the real ones).
+    sandbox.hikconnect.emulator.setRateLimit({ limit: 1_000_000 });
+    const benchConfig: Record<string, string> = { ...config, "hikconnect:requestsPerSecond": "1000" };
+    setStackConfig({ get: (k) => benchConfig[k] });
+    console.log(`CRUD against the in-process sandbox, ${OBJECTS} objects per resource, one at a time`);
+    for (const c of CASES) await benchResource(c, sandbox);
+
+    await benchHikConcurrent(config);
+
+    // Check through the real dynamic-provider host (packed package)
+    const install = await preparePackedInstall();
     try {
-      await host.configure(config);
-      const rpc: number[] = [];
-      for (let i = 0; i < 300; i++) await timed(rpc, () => host.check(`urn:bench:${i}`, {}, reg!.inputs));
-      console.log(`host Check round trip: ${stats(rpc.slice(20))} (first call, incl. loading the provider: ${rpc[0]!.toFixed(1)} ms)`);
-      console.log(`__provider: ${reg!.providerSize} bytes`);
+      for (const f of ["index.ts", "Pulumi.yaml"]) fs.copyFileSync(path.join(REPO_ROOT, "examples", "forpost", f), path.join(install.appDir, f));
+      const run = await runProgramUnderMocks({ programFile: "index.ts", cwd: install.appDir, config });
+      const [reg] = run.registrations;
+      const host = await ProviderHost.start({ cwd: install.appDir });
+      try {
+        await host.configure(config);
+        const rpc: number[] = [];
+        for (let i = 0; i < 300; i++) await timed(rpc, () => host.check(`urn:bench:${i}`, {}, reg!.inputs));
+        console.log(`\nhost Check round trip (forpost:Account): ${stats(rpc.slice(20))}, n=280 (first call, incl. loading the provider: ${rpc[0]!.toFixed(1)} ms)`);
+        console.log(`__provider: ${reg!.providerSize} bytes`);
+      } finally {
+        await host.stop();
+      }
     } finally {
-      await host.stop();
+      await install.cleanup();
     }
   } finally {
-    await install.cleanup();
     await sandbox.stop();
   }
 }
