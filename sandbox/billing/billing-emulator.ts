@@ -1,9 +1,10 @@
-import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import { randomInt } from "node:crypto";
 import {
   ADMIN_PREFIX,
   AdminRequestError,
-  jsonBodyOf,
+  jsonObjectOf,
   jsonResponse,
+  sameSecret,
   VendorEmulator,
   type ListenOptions,
   type Route,
@@ -370,17 +371,6 @@ export async function startBillingEmulator(options: BillingEmulatorOptions, list
 // The same answer for a wrong login and a wrong password; neither is echoed.
 function wrongCredentials(): BillingError {
   return new BillingError("Неверное имя пользователя или пароль");
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-function jsonObjectOf(request: SandboxRequest): Record<string, unknown> {
-  const body = jsonBodyOf(request);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AdminRequestError("expected a JSON object");
-  return body as Record<string, unknown>;
 }
 
 function escapeHtml(text: string): string {

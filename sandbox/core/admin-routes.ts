@@ -105,3 +105,10 @@ export function jsonBodyOf(request: SandboxRequest): unknown {
   if (request.body.kind === "empty") return undefined;
   throw new AdminRequestError("admin routes take a JSON body (Content-Type: application/json)");
 }
+
+/** An admin route's JSON body that must be an object (seed records, patches, settings). */
+export function jsonObjectOf(request: SandboxRequest): Record<string, unknown> {
+  const body = jsonBodyOf(request);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AdminRequestError("expected a JSON object");
+  return body as Record<string, unknown>;
+}

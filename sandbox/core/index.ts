@@ -1,5 +1,6 @@
 /** The emulator framework every vendor emulator builds on. */
-export { ADMIN_PREFIX, AdminRequestError, genericAdminRoutes, jsonBodyOf, type AdminTarget } from "./admin-routes";
+export { ADMIN_PREFIX, AdminRequestError, genericAdminRoutes, jsonBodyOf, jsonObjectOf, type AdminTarget } from "./admin-routes";
+export { sameSecret } from "./credentials";
 export { parseBody, parseFormFields } from "./body-parser";
 export { ANY_ROUTE, FaultRegistry, faultSchema, type Fault, type FaultKind } from "./faults";
 export { listen, type ListenOptions, type ListeningServer, type SandboxTlsOptions } from "./http-server";

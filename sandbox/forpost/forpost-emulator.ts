@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   ADMIN_PREFIX,
-  AdminRequestError,
-  jsonBodyOf,
+  jsonObjectOf,
   jsonResponse,
+  sameSecret,
   VendorEmulator,
   type ListenOptions,
   type Route,
@@ -190,11 +189,6 @@ export async function startForpostEmulator(options: ForpostEmulatorOptions, list
   return emulator;
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 function numbersToStrings(value: unknown): unknown {
   if (typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.map(numbersToStrings);
@@ -202,10 +196,4 @@ function numbersToStrings(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, numbersToStrings(item)]));
   }
   return value;
-}
-
-function jsonObjectOf(request: SandboxRequest): Record<string, unknown> {
-  const body = jsonBodyOf(request);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AdminRequestError("expected a JSON object");
-  return body as Record<string, unknown>;
 }

@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import {
   ADMIN_PREFIX,
   AdminRequestError,
   jsonBodyOf,
   jsonResponse,
   MAIN_LISTENER,
+  sameSecret,
   VendorEmulator,
   type ListenOptions,
   type Route,
@@ -299,9 +300,4 @@ function isObject(value: unknown): value is Body {
 function headerOf(request: SandboxRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

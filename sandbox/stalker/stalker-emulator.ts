@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   ADMIN_PREFIX,
   AdminRequestError,
-  jsonBodyOf,
+  jsonObjectOf,
   jsonResponse,
+  sameSecret,
   VendorEmulator,
   type ListenOptions,
   type Route,
@@ -295,9 +295,7 @@ function splitSeed(seed: StalkerAccountSeed): { fields: StalkerWrite; extras: Pa
 }
 
 function seedOf(request: SandboxRequest): StalkerAccountSeed {
-  const body = jsonBodyOf(request);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AdminRequestError("expected a JSON object");
-  return body as StalkerAccountSeed;
+  return jsonObjectOf(request) as unknown as StalkerAccountSeed;
 }
 
 /** Runs an admin change; a refusal of the store becomes a 400. */
@@ -308,9 +306,4 @@ function adminCall<T>(run: () => T): T {
     if (error instanceof StalkerError) throw new AdminRequestError(error.message);
     throw error;
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   ADMIN_PREFIX,
   AdminRequestError,
   emptyResponse,
-  jsonBodyOf,
+  jsonObjectOf,
   jsonResponse,
+  sameSecret,
   VendorEmulator,
   type ListenOptions,
   type Route,
@@ -313,15 +313,4 @@ function organizationParam(request: SandboxRequest): Record<string, unknown> {
 function header(request: SandboxRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-function jsonObjectOf(request: SandboxRequest): Record<string, unknown> {
-  const body = jsonBodyOf(request);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AdminRequestError("expected a JSON object");
-  return body as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultRegistry, matchRoute, parseBody, redactSecrets, DEFAULT_SECRET_KEY_PATTERN, RequestLog, type Route } from "../../sandbox/core";
+import { FaultRegistry, matchRoute, parseBody, redactSecrets, DEFAULT_SECRET_KEY_PATTERN, RequestLog, sameSecret, type Route } from "../../sandbox/core";
 
 describe("parseBody", () => {
   it("parses form bodies (plus as space, UTF-8 escapes, the last repeated name wins)", () => {
@@ -91,5 +91,14 @@ describe("RequestLog", () => {
     expect(entries.map((entry) => entry.path)).toEqual(["/2", "/3"]);
     entries[0]!.path = "/changed";
     expect(log.entries()[0]!.path).toBe("/2");
+  });
+});
+
+describe("sameSecret", () => {
+  it("accepts only the identical credential, whatever the lengths (never throws on a length mismatch)", () => {
+    expect(sameSecret("s3cr3t-тест", "s3cr3t-тест")).toBe(true);
+    expect(sameSecret("s3cr3t-тест", "s3cr3t-тесТ")).toBe(false);
+    expect(sameSecret("", "x")).toBe(false);
+    expect(sameSecret("a-much-longer-credential", "short")).toBe(false);
   });
 });
