@@ -1,18 +1,7 @@
-import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox";
+import { onFreePortBase } from "../harness/free-port";
 import { MINIMAL_ACCOUNT, addAccount, callForpost } from "./forpost-call";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("startSandbox", () => {
   it("starts Forpost on loopback with the given credentials and reports config and env", async () => {
@@ -50,8 +39,9 @@ describe("startSandbox", () => {
   });
 
   it("listens on portBase when given, passes emulator options through, and fails cleanly when the port is taken", async () => {
-    const port = await freePort();
-    const sandbox = await startSandbox({ portBase: port, forpost: { emulator: { numbersAsStrings: false, firstAccountId: 5 } } });
+    const { port, value: sandbox } = await onFreePortBase((portBase) =>
+      startSandbox({ portBase, forpost: { emulator: { numbersAsStrings: false, firstAccountId: 5 } } }),
+    );
     try {
       expect(sandbox.forpost.url).toBe(`http://127.0.0.1:${port}`);
       const credentials = { login: sandbox.forpost.adminLogin, password: sandbox.forpost.adminPassword };

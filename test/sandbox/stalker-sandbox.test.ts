@@ -1,24 +1,12 @@
 import { spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox";
+import { onFreePortBase } from "../harness/free-port";
 import { callStalker, envelope } from "./stalker-call";
 
 const ROOT = path.resolve(__dirname, "../..");
-
-function freePorts(): Promise<number> {
-  // Two consecutive free ports: Stalker listens on portBase + 1.
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("the sandbox starts Stalker", () => {
   it("with random credentials, reporting stalker:url (the API base), stalker:user and the secret stalker:password", async () => {
@@ -47,9 +35,7 @@ describe("the sandbox starts Stalker", () => {
   });
 
   it("on portBase + 1", async () => {
-    const port = await freePorts();
-    const sandbox = await startSandbox({ portBase: port }).catch(() => undefined);
-    if (!sandbox) return; // port + 1 happened to be taken; nothing to learn from this run
+    const { port, value: sandbox } = await onFreePortBase((portBase) => startSandbox({ portBase }));
     try {
       expect(sandbox.stalker.rootUrl).toBe(`http://127.0.0.1:${port + 1}`);
     } finally {
