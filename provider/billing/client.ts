@@ -64,6 +64,7 @@ export class BillingClient {
       baseUrl: config.url,
       timeoutMs: config.timeoutSeconds * 1000,
       maxRetries: config.maxRetries,
+      maxConcurrentRequests: config.maxConcurrentRequests,
       tls,
       auth,
       // An answer carrying an <error> is the billing's verdict, whatever its status: not retried.

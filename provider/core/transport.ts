@@ -4,6 +4,7 @@ import type { Authenticator, RateLimiter } from "./auth";
 import { VendorApiError, VendorTransportError, type Vendor } from "./errors";
 import { classifyNetworkError } from "./network-errors";
 import { redact } from "./redact";
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestCap, type RequestCap } from "./request-cap";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -63,7 +64,10 @@ export interface TlsOptions {
 export interface TransportOptions {
   vendor: Vendor;
   baseUrl: string;
-  /** How long one attempt may take, connect to last byte. */
+  /**
+   * How long one attempt may take, connect to last byte. The clock starts when the request is
+   * sent: waiting for the rate limiter or for one of the vendor's slots does not count.
+   */
   timeoutMs: number;
   /** Retries after the first attempt, for failures that are safe to retry. */
   maxRetries: number;
@@ -74,6 +78,12 @@ export interface TransportOptions {
   tls?: TlsOptions;
   auth?: Authenticator;
   rateLimiter?: RateLimiter;
+  /**
+   * Requests of this vendor in flight at once, across every transport of the vendor in the process
+   * (see {@link requestCap}; the newest transport's value wins). Default
+   * {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
+   */
+  maxConcurrentRequests?: number;
   /**
    * Whether an answer is a passing failure worth another attempt. Default: 429, 502, 503, 504, and
    * 500 for idempotent requests. A vendor whose errors arrive with a 5xx status but carry a
@@ -99,6 +109,7 @@ export class HttpTransport {
   private readonly agent: Agent;
   /** TLS errors seen on this transport's sockets, by local address and port (see {@link tlsConnector}). */
   private readonly tlsFailures = new Map<string, Error>();
+  private readonly cap: RequestCap;
   private readonly options: Required<Omit<TransportOptions, "tls" | "auth" | "rateLimiter">> &
     Pick<TransportOptions, "tls" | "auth" | "rateLimiter">;
 
@@ -109,9 +120,11 @@ export class HttpTransport {
       maxResponseBytes: 20 * 1024 * 1024,
       userAgent: DEFAULT_USER_AGENT,
       isRetryableAnswer: defaultIsRetryableAnswer,
+      maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
       ...options,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
     };
+    this.cap = requestCap(options.vendor, this.options.maxConcurrentRequests);
     this.agent = new Agent({
       keepAliveTimeout: 10_000,
       connectTimeout: Math.min(options.timeoutMs, 10_000),
@@ -178,6 +191,12 @@ export class HttpTransport {
     await this.agent.close();
   }
 
+  /**
+   * One attempt, in this order: credentials (may obtain a token — a request of its own, so never
+   * while holding a slot), the rate limiter's turn, then one of the vendor's slots, held only while
+   * the request is in flight. The timeout starts with the request, after both waits; backoff
+   * sleeps between attempts happen outside this, holding neither.
+   */
   private async attempt(request: HttpRequest): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
     const prepared = this.prepare(request);
     await this.options.auth?.authorize(prepared);
@@ -187,16 +206,18 @@ export class HttpTransport {
     if (contentType) headers["content-type"] = contentType;
     const where = `${request.method} ${prepared.url.origin}${prepared.url.pathname}`;
     try {
-      const res = await undiciRequest(prepared.url, {
-        method: prepared.method,
-        headers,
-        body,
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.options.timeoutMs + 1_000),
+      return await this.cap.run(async () => {
+        const res = await undiciRequest(prepared.url, {
+          method: prepared.method,
+          headers,
+          body,
+          dispatcher: this.agent,
+          signal: AbortSignal.timeout(this.options.timeoutMs + 1_000),
+        });
+        const chunks: Buffer[] = [];
+        for await (const chunk of res.body) chunks.push(chunk as Buffer);
+        return { answer: makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation), prepared };
       });
-      const chunks: Buffer[] = [];
-      for await (const chunk of res.body) chunks.push(chunk as Buffer);
-      return { answer: makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation), prepared };
     } catch (error) {
       throw this.transportError(error, request, where);
     } finally {

@@ -124,7 +124,7 @@ export class HikConnectClient {
   /** The client for the configured account (stack config or environment), one per process and account. */
   static fromConfig(): HikConnectClient {
     const config = hikconnectConfig.load();
-    const key = [config.url, config.appKey, sha(config.secretKey), config.requestsPerSecond, config.timeoutSeconds, config.maxRetries].join("\n");
+    const key = [config.url, config.appKey, sha(config.secretKey), config.requestsPerSecond, config.timeoutSeconds, config.maxRetries, config.maxConcurrentRequests].join("\n");
     let client = clients.get(key);
     if (!client) {
       // One limiter per account: the platform counts requests per account, whatever else differs.
@@ -142,6 +142,7 @@ export class HikConnectClient {
         baseUrl: config.url,
         timeoutMs: config.timeoutSeconds * 1000,
         maxRetries: config.maxRetries,
+        maxConcurrentRequests: config.maxConcurrentRequests,
         rateLimiter: limiter,
       };
       const session = new HikConnectSession(new HttpTransport(common), config.url, config.appKey, config.secretKey);

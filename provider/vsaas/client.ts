@@ -62,6 +62,7 @@ export class VsaasClient {
         baseUrl: config.url,
         timeoutMs: config.timeoutSeconds * 1000,
         maxRetries: config.maxRetries,
+        maxConcurrentRequests: config.maxConcurrentRequests,
         auth: headerCredentials(
           { "X-USER": config.user, "X-PASSWORD": config.password, "X-DOMAIN-ID": String(config.domainId) },
           ["X-PASSWORD"],

@@ -46,7 +46,16 @@ describe("vendor configuration", () => {
       adminPassword: "env-secret-value",
       timeoutSeconds: 30,
       maxRetries: 5,
+      maxConcurrentRequests: 8,
     });
+  });
+
+  it("gives every vendor a cap on requests in flight, with a vendor's own default where it has one", () => {
+    stack({ "forpost:maxConcurrentRequests": "0" });
+    process.env.TEST_FP_URL = "https://env.example";
+    expect(() => demo.load()).toThrow(/forpost:maxConcurrentRequests is malformed: must be a whole number from 1 to 256 \(got "0"\)\. Set it with `pulumi config set forpost:maxConcurrentRequests <value>` or the TEST_FP_MAX_CONCURRENT_REQUESTS/);
+    expect(transportConfigKeys("X").maxConcurrentRequests.default).toBe("8");
+    expect(transportConfigKeys("X", { maxConcurrentRequests: 4 }).maxConcurrentRequests.default).toBe("4");
   });
 
   it("explains a malformed value, and never echoes a secret one", () => {

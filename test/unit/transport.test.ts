@@ -248,6 +248,70 @@ describe("HttpTransport", () => {
     expect(acquired).toBe(2);
   });
 
+  it("holds a process-wide cap per vendor on requests in flight, as the server counts them, across transports", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    handler = (req, _b, res) => {
+      if (req.url === "/other") return json(res, 200, {});
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => (inFlight--, json(res, 200, {})), 60);
+    };
+    // Two clients of one vendor (a config change re-creates them): one budget of 3 between them.
+    const a = transport({ maxConcurrentRequests: 3 });
+    const b = transport({ maxConcurrentRequests: 3 });
+    const other = new HttpTransport({ vendor: "stalker", baseUrl, timeoutMs: 2_000, maxRetries: 0 });
+    const reads = [...Array(10)].flatMap(() => [a, b].map((t) => t.send({ operation: "Find", method: "GET", path: "/x", idempotent: true })));
+    // Another vendor has slots of its own: not held up behind Forpost's queue.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    expect((await other.send({ operation: "GET /accounts", method: "GET", path: "/other", idempotent: true })).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(150);
+    expect((await Promise.all(reads)).every((answer) => answer.status === 200)).toBe(true);
+    expect(peak).toBe(3);
+    expect(hits.filter((h) => h.url === "/x")).toHaveLength(20);
+  });
+
+  it("starts the timeout when the request is sent, not while it waits for a slot", async () => {
+    handler = (_req, _b, res) => setTimeout(() => json(res, 200, {}), 250);
+    const t = transport({ maxConcurrentRequests: 1, timeoutMs: 400, maxRetries: 0 });
+    const started = Date.now();
+    // The eighth waits ~1750 ms for its slot: more than the 400 ms timeout (and its 1 s abort margin).
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.send({ operation: "Find", method: "GET", path: "/x", idempotent: true })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1990);
+  });
+
+  it("gives the slot back while a retry waits out its backoff or Retry-After", async () => {
+    let limited = true;
+    handler = (req, _b, res) => {
+      if (req.url === "/busy" && limited) return (limited = false), json(res, 503, {}, { "retry-after": "1" });
+      json(res, 200, {});
+    };
+    const t = transport({ maxConcurrentRequests: 1 });
+    const t0 = Date.now();
+    const busy = t.send({ operation: "Busy", method: "GET", path: "/busy", idempotent: true }).then(() => Date.now() - t0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const quick = await t.send({ operation: "Quick", method: "GET", path: "/quick", idempotent: true }).then(() => Date.now() - t0);
+    expect(quick).toBeLessThan(500);
+    expect(await busy).toBeGreaterThanOrEqual(990);
+  });
+
+  it("waits for the rate limiter without holding a slot", async () => {
+    handler = (_req, _b, res) => json(res, 200, {});
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    const limited = transport({ maxConcurrentRequests: 1, rateLimiter: { acquire: () => gate } });
+    const free = transport({ maxConcurrentRequests: 1 });
+    let limitedDone = false;
+    const waiting = limited.send({ operation: "Limited", method: "GET", path: "/x", idempotent: true }).then(() => (limitedDone = true));
+    expect((await free.send({ operation: "Free", method: "GET", path: "/x", idempotent: true })).status).toBe(200);
+    expect(limitedDone).toBe(false);
+    letGo();
+    await waiting;
+    expect(hits).toHaveLength(2);
+  });
+
   it("says when an answer is not JSON, without echoing registered secrets", async () => {
     handler = (_req, _b, res) => res.end("<html>oops</html>");
     const answer = await transport().send({ operation: "Find", method: "POST", path: "/x", idempotent: true });
