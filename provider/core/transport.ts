@@ -147,7 +147,7 @@ export class HttpTransport {
     return pRetry(
       async (attemptNumber) => {
         const lastAttempt = attemptNumber > maxRetries;
-        let { answer, prepared } = await this.attempt(request);
+        let { answer, prepared } = await this.attempt(request, attemptNumber);
         const auth = this.options.auth;
         if (!renewed && auth?.isExpired?.(answer, prepared) && auth.renew) {
           // The vendor says our token/session died early: renew once, repeat once. The request was
@@ -155,7 +155,7 @@ export class HttpTransport {
           // which request (so which credential) failed, so concurrent failures renew only once.
           renewed = true;
           await auth.renew(prepared);
-          ({ answer } = await this.attempt(request));
+          ({ answer } = await this.attempt(request, attemptNumber));
         }
         if (!lastAttempt && this.options.isRetryableAnswer(answer, request) && retryableStatusFor(answer, request)) {
           throw new VendorApiError(`${request.operation}: HTTP ${answer.status}`, {
@@ -197,7 +197,7 @@ export class HttpTransport {
    * the request is in flight. The timeout starts with the request, after both waits; backoff
    * sleeps between attempts happen outside this, holding neither.
    */
-  private async attempt(request: HttpRequest): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
+  private async attempt(request: HttpRequest, attemptNumber: number): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
     const prepared = this.prepare(request);
     await this.options.auth?.authorize(prepared);
     const release = await this.options.rateLimiter?.acquire();
@@ -216,10 +216,11 @@ export class HttpTransport {
         });
         const chunks: Buffer[] = [];
         for await (const chunk of res.body) chunks.push(chunk as Buffer);
-        return { answer: makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation), prepared };
+        const answer = makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), { vendor: this.vendor, operation: request.operation, where });
+        return { answer, prepared };
       });
     } catch (error) {
-      throw this.transportError(error, request, where);
+      throw this.transportError(error, request, where, attemptNumber);
     } finally {
       release?.();
     }
@@ -259,7 +260,7 @@ export class HttpTransport {
       });
   }
 
-  private transportError(error: unknown, request: HttpRequest, where: string): VendorTransportError {
+  private transportError(error: unknown, request: HttpRequest, where: string, attempts: number): VendorTransportError {
     // A socket the server closed with a TLS alert: the alert is the failure, and the request never
     // reached the server's application.
     const closed = error as { code?: unknown; socket?: { localAddress?: string; localPort?: number } } | null;
@@ -273,9 +274,14 @@ export class HttpTransport {
     // Retry what may pass (never a TLS or other configuration failure), and a request that is not
     // idempotent only when it certainly never reached the server.
     const retryable = kind.transient && (kind.sent === "no" || request.idempotent);
-    return new VendorTransportError(`${request.operation}: ${kind.description} (${where})`, {
+    return VendorTransportError.from({
       vendor: this.vendor,
       operation: request.operation,
+      kind: kind.kind,
+      problem: kind.description,
+      where,
+      attempts,
+      timeoutMs: this.options.timeoutMs,
       retryable,
       outcomeUnknown: kind.sent === "maybe",
       cause: error,
@@ -313,8 +319,7 @@ function makeAnswer(
   status: number,
   headers: Record<string, string | string[] | undefined>,
   body: Buffer,
-  vendor: Vendor,
-  operation: string,
+  context: { vendor: Vendor; operation: string; where: string },
 ): HttpAnswer {
   return {
     status,
@@ -326,10 +331,13 @@ function makeAnswer(
       try {
         return JSON.parse(text);
       } catch {
-        throw new VendorTransportError(
-          `${operation}: the answer (HTTP ${status}) is not JSON: ${JSON.stringify(redact(text.slice(0, 120)))}`,
-          { vendor, operation, httpStatus: status, retryable: false },
-        );
+        throw VendorTransportError.from({
+          ...context,
+          kind: "answer",
+          problem: `the answer (HTTP ${status}) is not JSON: ${JSON.stringify(redact(text.slice(0, 120)))}`,
+          httpStatus: status,
+          retryable: false,
+        });
       }
     },
   };

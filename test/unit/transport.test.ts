@@ -97,7 +97,14 @@ describe("HttpTransport", () => {
     const error = await transport().send({ operation: "AddAccount", method: "POST", path: "/x", idempotent: false }).catch((e) => e);
     expect(error).toBeInstanceOf(VendorTransportError);
     expect(error.outcomeUnknown).toBe(true);
-    expect(error.message).toMatch(/^AddAccount: the connection (closed|was reset) before an answer arrived \(POST http:\/\/127\.0\.0\.1:\d+\/x\)$/);
+    expect(error.message).toMatch(
+      new RegExp(
+        "^Forpost AddAccount failed: the connection (closed|was reset) before an answer arrived \\(POST http://127\\.0\\.0\\.1:\\d+/x\\)\\. " +
+          "Check forpost:url \\(FORPOST_URL\\) and the network between this machine and Forpost \\(a proxy or firewall cutting connections\\); " +
+          "if Forpost is only slow, raise forpost:timeoutSeconds \\(FORPOST_TIMEOUT_SECONDS, now 2\\)\\. " +
+          "Forpost may have applied the request although no usable answer arrived: if it changes something, check there \\(or run `pulumi refresh`\\) before repeating it by hand\\.$",
+      ),
+    );
     expect(hits).toHaveLength(1);
   });
 
@@ -116,7 +123,10 @@ describe("HttpTransport", () => {
     const t = new HttpTransport({ vendor: "forpost", baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000, maxRetries: 2, retryBaseDelayMs: 5 });
     const error = await t.send({ operation: "AddAccount", method: "POST", path: "/x", idempotent: false }).catch((e) => e);
     expect(error).toBeInstanceOf(VendorTransportError);
-    expect(error.message).toMatch(/connection refused — is the URL right and the service running\?/);
+    expect(error.message).toBe(
+      `Forpost AddAccount failed: the connection was refused (POST http://127.0.0.1:${port}/x, 3 attempts). ` +
+        "Check forpost:url (FORPOST_URL), that Forpost is running there, and that this machine can reach it over the network.",
+    );
     expect(error.outcomeUnknown).toBe(false);
   });
 
@@ -142,7 +152,9 @@ describe("HttpTransport", () => {
       const t = new HttpTransport({ vendor: "billing", baseUrl: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`, timeoutMs: 2_000, maxRetries: 3, retryBaseDelayMs: 5, tls: { ca: certificates.ca.cert } });
       const error = await t.send({ operation: "CLN_HOME_LIST", method: "GET", path: "/api.php", idempotent: true }).catch((e) => e);
       expect(error).toBeInstanceOf(VendorTransportError);
-      expect(error.message).toMatch(/^CLN_HOME_LIST: TLS failure: the server requires a client certificate \(GET https:\/\/127\.0\.0\.1:\d+\/api\.php\)$/);
+      expect(error.message).toMatch(
+        /^billing CLN_HOME_LIST failed: TLS failure: the server requires a client certificate \(GET https:\/\/127\.0\.0\.1:\d+\/api\.php\)\. Check billing:url \(BILLING_URL\): its scheme \(http\/https\) and host name must be those of the billing's server\.$/,
+      );
       expect(error).toMatchObject({ retryable: false, outcomeUnknown: false });
       expect(error.cause.code).toBe("ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
       expect(handshakes).toBe(1);
@@ -157,7 +169,9 @@ describe("HttpTransport", () => {
     const started = Date.now();
     const error = await transport({ timeoutMs: 300, maxRetries: 0 }).send({ operation: "Find", method: "GET", path: "/slow", idempotent: true }).catch((e) => e);
     expect(error).toBeInstanceOf(VendorTransportError);
-    expect(error.message).toMatch(/timed out/);
+    expect(error.message).toMatch(
+      /^Forpost Find failed: timed out waiting for the answer \(GET http:\/\/127\.0\.0\.1:\d+\/slow\)\. If Forpost is only slow, raise forpost:timeoutSeconds \(FORPOST_TIMEOUT_SECONDS, now 0\.3\); otherwise check forpost:url \(FORPOST_URL\) and the network between this machine and Forpost\. Forpost may have applied the request/,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -315,7 +329,9 @@ describe("HttpTransport", () => {
   it("says when an answer is not JSON, without echoing registered secrets", async () => {
     handler = (_req, _b, res) => res.end("<html>oops</html>");
     const answer = await transport().send({ operation: "Find", method: "POST", path: "/x", idempotent: true });
-    expect(() => answer.json()).toThrow(/Find: the answer \(HTTP 200\) is not JSON: "<html>oops<\/html>"/);
+    expect(() => answer.json()).toThrow(
+      /^Forpost Find failed: the answer \(HTTP 200\) is not JSON: "<html>oops<\/html>" \(POST http:\/\/127\.0\.0\.1:\d+\/x\)\. Check that forpost:url \(FORPOST_URL\) points at the Forpost API itself, not at a proxy, a login page or another service\.$/,
+    );
   });
 });
 
@@ -325,5 +341,40 @@ describe("retryAfterSeconds", () => {
     expect(retryAfterSeconds(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThanOrEqual(4);
     expect(retryAfterSeconds("soon")).toBeUndefined();
     expect(retryAfterSeconds(undefined)).toBeUndefined();
+  });
+});
+
+describe("VendorTransportError wording", () => {
+  const failure = {
+    vendor: "billing" as const,
+    operation: "CLN_HOME_EDIT",
+    kind: "dropped" as const,
+    problem: "the connection was reset before an answer arrived",
+    where: "GET https://billing.example:1443/api.php",
+    attempts: 1,
+    timeoutMs: 30_000,
+    outcomeUnknown: true,
+  };
+
+  it("names the vendor and operation first and ends with what to do, and that a write may have been applied", () => {
+    const error = VendorTransportError.from(failure);
+    expect(error.message).toBe(
+      "billing CLN_HOME_EDIT failed: the connection was reset before an answer arrived (GET https://billing.example:1443/api.php). " +
+        "Check billing:url (BILLING_URL) and the network between this machine and the billing (a proxy or firewall cutting connections); " +
+        "if the billing is only slow, raise billing:timeoutSeconds (BILLING_TIMEOUT_SECONDS, now 30). " +
+        "The billing may have applied the request although no usable answer arrived: if it changes something, check there (or run `pulumi refresh`) before repeating it by hand.",
+    );
+    expect(error).toMatchObject({ vendor: "billing", operation: "CLN_HOME_EDIT", outcomeUnknown: true, retryable: false });
+  });
+
+  it("puts a vendor's own advice first, instead of the generic one when it is definite, and rewords on change", () => {
+    const error = VendorTransportError.from({ ...failure, kind: "tls", problem: "TLS failure: the server rejected the client certificate", outcomeUnknown: false });
+    const definite = error.with({ vendorAdvice: "check billing:clientCert.", replacesGenericAdvice: true });
+    expect(definite.message).toBe(
+      "billing CLN_HOME_EDIT failed: TLS failure: the server rejected the client certificate (GET https://billing.example:1443/api.php) — check billing:clientCert.",
+    );
+    expect(error.with({ vendorAdvice: "maybe billing:clientCert." }).message).toMatch(/ — maybe billing:clientCert\. Check billing:url \(BILLING_URL\): its scheme/);
+    expect(error.with({ outcomeUnknown: true }).message).toMatch(/The billing may have applied the request/);
+    expect(error.with({ outcomeUnknown: true }).outcomeUnknown).toBe(true);
   });
 });
