@@ -132,10 +132,29 @@ export const configValue = {
         message: `must be a whole number from ${min} to ${max}`,
       })
       .transform(Number),
+  /**
+   * An optional Redis URL (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS); unset
+   * stays undefined. Mark the key secret: the URL may carry a password.
+   */
+  optionalRedisUrl: () =>
+    z
+      .string()
+      .trim()
+      .refine((s) => isRedisUrl(s), { message: "must be a redis:// or rediss:// URL such as redis://:<password>@redis.example:6379/0" })
+      .optional() as unknown as z.ZodType<string | undefined, string>,
   /** One of a fixed set of words. */
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { message: `must be one of: ${values.join(", ")}` }),
 };
+
+function isRedisUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 function isHttpUrl(s: string): boolean {
   try {

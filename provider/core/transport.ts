@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import { Agent, buildConnector, request as undiciRequest } from "undici";
-import type { Authenticator, RateLimiter } from "./auth";
+import { RateLimitUnavailableError, type Authenticator, type RateLimiter } from "./auth";
 import { VendorApiError, VendorTransportError, type Vendor } from "./errors";
 import { classifyNetworkError } from "./network-errors";
 import { redact } from "./redact";
@@ -200,11 +200,29 @@ export class HttpTransport {
   private async attempt(request: HttpRequest, attemptNumber: number): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
     const prepared = this.prepare(request);
     await this.options.auth?.authorize(prepared);
-    const release = await this.options.rateLimiter?.acquire();
+    const where = `${request.method} ${prepared.url.origin}${prepared.url.pathname}`;
+    let release: void | (() => void);
+    try {
+      release = await this.options.rateLimiter?.acquire();
+    } catch (error) {
+      if (!(error instanceof RateLimitUnavailableError)) throw error;
+      // Not sent: no turn, no request. Not retried here either: the limiter already waited.
+      throw VendorTransportError.from({
+        vendor: this.vendor,
+        operation: request.operation,
+        kind: "rate-limit",
+        problem: `not sent: ${error.problem}`,
+        where,
+        vendorAdvice: error.advice,
+        replacesGenericAdvice: true,
+        retryable: false,
+        outcomeUnknown: false,
+        cause: error,
+      });
+    }
     const { body, contentType } = encodeBody(prepared);
     const headers: Record<string, string> = { "user-agent": this.options.userAgent, ...prepared.headers };
     if (contentType) headers["content-type"] = contentType;
-    const where = `${request.method} ${prepared.url.origin}${prepared.url.pathname}`;
     try {
       return await this.cap.run(async () => {
         const res = await undiciRequest(prepared.url, {

@@ -78,3 +78,20 @@ describe("vendor configuration", () => {
     expect(demo.load().url).toBe("https://two.example");
   });
 });
+
+describe("hikconnect:rateLimitRedisUrl", () => {
+  const base = { "hikconnect:url": "https://ieu.hikcentralconnect.com", "hikconnect:appKey": "ak", "hikconnect:secretKey": "test-only-sk" };
+
+  it("is optional, secret, and refuses anything but a redis:// or rediss:// URL without echoing it", async () => {
+    const { hikconnectConfig } = await import("../../provider/hikconnect/config");
+    expect(hikconnectConfig.keys.rateLimitRedisUrl).toMatchObject({ secret: true, env: "HIKCONNECT_RATE_LIMIT_REDIS_URL" });
+    stack(base);
+    expect(hikconnectConfig.load().rateLimitRedisUrl).toBeUndefined();
+    stack({ ...base, "hikconnect:rateLimitRedisUrl": "http://:test-only-redis-pw@redis.example:6379" });
+    expect(() => hikconnectConfig.load()).toThrow(/hikconnect:rateLimitRedisUrl is malformed: must be a redis:\/\/ or rediss:\/\/ URL such as redis:\/\/:<password>@redis\.example:6379\/0\. Set it with `pulumi config set --secret hikconnect:rateLimitRedisUrl/);
+    expect(() => hikconnectConfig.load()).not.toThrow(/test-only-redis-pw/);
+    stack({ ...base, "hikconnect:rateLimitRedisUrl": "rediss://:test-only-redis-pw@redis.example:6380/2" });
+    expect(hikconnectConfig.load().rateLimitRedisUrl).toBe("rediss://:test-only-redis-pw@redis.example:6380/2");
+    expect(redact("at rediss://:test-only-redis-pw@redis.example:6380/2")).toBe("at ***");
+  });
+});
