@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Redis } from "ioredis";
 import { RateLimitUnavailableError, type RateLimiter } from "./auth";
+import { slidingWindowRateLimiter, type SlidingWindowOptions } from "./rate-limiter";
 import { registerSecret } from "./redact";
 
 export interface SharedRateLimiterOptions {
@@ -75,23 +76,34 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions): RateLimite
   const target = redisTarget(options.redisUrl);
   const keys = [`pulumi-telecom:rate-limit:{${options.budget}}:places`, `pulumi-telecom:rate-limit:{${options.budget}}:marker`] as const;
   const quarantineMs = options.intervalMs + 1_000;
-  /** This process's live places: in flight (no `answeredAt`) or answered less than a window ago. */
-  const places = new Map<string, { answeredAt?: number }>();
+  /**
+   * This process's live places: in flight (no `answeredAt`), or answered less than a window ago,
+   * or answered but not yet confirmed so to Redis (`confirmed`: a release report got through).
+   */
+  const places = new Map<string, { answeredAt?: number; confirmed?: boolean }>();
   let renewTimer: NodeJS.Timeout | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let listening = false;
   /** Since when Redis has been failing (unset once it answers): each request waits for it from max(this, its own ask). */
   let unreachableSince: number | undefined;
 
+  /** id, ms pairs for every live place: how long from now it must still hold. */
   const livePlaces = (): string[] => {
     const now = performance.now();
     const args: string[] = [];
     for (const [id, place] of places) {
       const remaining = place.answeredAt === undefined ? PLACE_LEASE_MS : options.intervalMs - (now - place.answeredAt);
-      if (remaining <= 0) places.delete(id);
-      else args.push(id, String(Math.ceil(remaining) + 1));
+      if (remaining <= 0 && place.confirmed) places.delete(id);
+      // An answer Redis has not heard of yet still holds its lease there: tell it, even if late.
+      else args.push(id, String(Math.max(1, Math.ceil(remaining) + 1)));
     }
     return args;
+  };
+  const confirm = (args: string[]): void => {
+    for (let i = 0; i < args.length; i += 2) {
+      const place = places.get(args[i]!);
+      if (place?.answeredAt !== undefined) place.confirmed = true;
+    }
   };
   const renew = async (): Promise<void> => {
     const args = livePlaces();
@@ -100,8 +112,11 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions): RateLimite
       renewTimer = undefined;
       return;
     }
-    // Fire and forget: a renewal that fails is repeated in 500 ms; an expiry only ever lengthens meanwhile.
-    await (await connect(options.redisUrl)).report(keys, quarantineMs, args).catch(() => undefined);
+    // A renewal that fails is repeated in 500 ms; meanwhile an expiry in Redis only ever lasts longer.
+    await (await connect(options.redisUrl))
+      .report(keys, quarantineMs, args)
+      .then(() => confirm(args))
+      .catch(() => undefined);
   };
 
   const take = async (askedAt: number): Promise<() => void> => {
@@ -138,8 +153,10 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions): RateLimite
       if (released) return;
       released = true;
       const place = places.get(id);
-      if (place) place.answeredAt = performance.now();
-      void redis.report(keys, quarantineMs, [id, String(options.intervalMs + 1)]).catch(() => undefined);
+      if (!place) return;
+      place.answeredAt = performance.now();
+      const args = [id, String(options.intervalMs + 1)];
+      void redis.report(keys, quarantineMs, args).then(() => confirm(args), () => undefined);
     };
   };
 
@@ -152,6 +169,15 @@ export function sharedRateLimiter(options: SharedRateLimiterOptions): RateLimite
       return turn;
     },
   };
+}
+
+/**
+ * The limiter for one vendor account's documented limit: shared through Redis when `shared` is
+ * given (a Redis URL is configured), else this process's own {@link slidingWindowRateLimiter}.
+ */
+export function accountRateLimiter(options: SlidingWindowOptions & { shared?: Omit<SharedRateLimiterOptions, "limit" | "intervalMs"> }): RateLimiter {
+  const { shared, ...window } = options;
+  return shared ? sharedRateLimiter({ ...shared, ...window }) : slidingWindowRateLimiter(window);
 }
 
 /** Closes every Redis connection the shared limiters opened (tests; a provider host just exits). */

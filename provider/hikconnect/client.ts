@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { RateLimiter } from "../core/auth";
 import { VendorApiError } from "../core/errors";
-import { slidingWindowRateLimiter } from "../core/rate-limiter";
-import { sharedRateLimiter } from "../core/shared-rate-limiter";
+import { accountRateLimiter } from "../core/shared-rate-limiter";
 import { HttpTransport } from "../core/transport";
 import { wireInt } from "../core/wire";
 import { hikError, HIK_OK, parseHikAnswer } from "./answers";
@@ -133,7 +132,7 @@ export class HikConnectClient {
       const limiterKey = `${config.url}\n${config.appKey}\n${redis}`;
       let limiter = limiters.get(limiterKey);
       if (!limiter) {
-        limiter = accountRateLimiter(config);
+        limiter = hikRateLimiter(config);
         limiters.set(limiterKey, limiter);
       }
       const common = {
@@ -245,18 +244,21 @@ const limiters = new Map<string, RateLimiter>();
  * hikconnect:rateLimitRedisUrl, every process of the account shares one budget of requestsPerSecond,
  * named by the region server's host and a hash of the appKey (never the key itself).
  */
-function accountRateLimiter(config: ReturnType<typeof hikconnectConfig.load>): RateLimiter {
-  if (config.rateLimitRedisUrl === undefined) return slidingWindowRateLimiter({ limit: config.requestsPerSecond, intervalMs: 1000 });
-  return sharedRateLimiter({
-    redisUrl: config.rateLimitRedisUrl,
-    budget: `hikconnect:${new URL(config.url).host}:${sha(config.appKey).slice(0, 32)}`,
+function hikRateLimiter(config: ReturnType<typeof hikconnectConfig.load>): RateLimiter {
+  const redisUrl = config.rateLimitRedisUrl;
+  return accountRateLimiter({
     limit: config.requestsPerSecond,
     intervalMs: 1000,
-    unreachableTimeoutMs: config.timeoutSeconds * 1000,
-    settings: {
-      redisUrl: "hikconnect:rateLimitRedisUrl (HIKCONNECT_RATE_LIMIT_REDIS_URL)",
-      limit: "hikconnect:requestsPerSecond",
-    },
+    ...(redisUrl === undefined
+      ? {}
+      : {
+          shared: {
+            redisUrl,
+            budget: `hikconnect:${new URL(config.url).host}:${sha(config.appKey).slice(0, 32)}`,
+            unreachableTimeoutMs: config.timeoutSeconds * 1000,
+            settings: { redisUrl: "hikconnect:rateLimitRedisUrl (HIKCONNECT_RATE_LIMIT_REDIS_URL)", limit: "hikconnect:requestsPerSecond" },
+          },
+        }),
   });
 }
 

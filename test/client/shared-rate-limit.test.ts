@@ -109,6 +109,17 @@ describe.skipIf(!available)("sharedRateLimiter against a real Redis", () => {
     expect(elapsed).toBeLessThan(2_500);
   });
 
+  it("says why when Redis refuses the password, without showing either password", async () => {
+    arrivals = [];
+    const wrong = redis.url.replace(encodeURIComponent(PASSWORD), "test-only-wrong-redis-pw");
+    const error = await read(processTransport(`test:${randomUUID()}`, wrong, 500)).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(VendorTransportError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/not sent: the shared rate limit in Redis at 127\.0\.0\.1:\d+ could not be reached for 0\.\d s \(WRONGPASS/);
+    expect(message).not.toMatch(/test-only-wrong-redis-pw|test-only-redis-pw/);
+    expect(arrivals).toEqual([]);
+  });
+
   it("survives Redis restarting empty mid-run: nothing lost, and the limit still holds", async () => {
     arrivals = [];
     answerDelayMs = () => 100 + Math.random() * 200;
