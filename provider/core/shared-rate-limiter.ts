@@ -306,8 +306,8 @@ function unreachable(target: string, options: SharedRateLimiterOptions, waitedMs
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new RateLimitUnavailableError(
     `the shared rate limit in Redis at ${target} could not be reached for ${Math.round(waitedMs / 100) / 10} s (${reason})`,
-    `start or fix that Redis (${options.settings.redisUrl}), or unset ${options.settings.redisUrl} to limit each ` +
-      `process on its own — then lower ${options.settings.limit} so that all processes together stay within the vendor's limit.`,
+    `start or fix that Redis, or unset ${options.settings.redisUrl} to limit each process on its own, and then ` +
+      `lower ${options.settings.limit} so that all processes together stay within the vendor's limit.`,
     { cause },
   );
 }

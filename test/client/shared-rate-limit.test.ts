@@ -100,7 +100,7 @@ describe.skipIf(!available)("sharedRateLimiter against a real Redis", () => {
       expect(error).toMatchObject({ retryable: false, outcomeUnknown: false });
       const message = (error as Error).message;
       expect(message).toMatch(
-        /^Hik-Connect devicedetail\/get failed: not sent: the shared rate limit in Redis at 127\.0\.0\.1:\d+ could not be reached for 0\.\d s \(.*ECONNREFUSED.*\) \(POST http:\/\/127\.0\.0\.1:\d+\/x\) — start or fix that Redis \(hikconnect:rateLimitRedisUrl \(HIKCONNECT_RATE_LIMIT_REDIS_URL\)\), or unset hikconnect:rateLimitRedisUrl .* lower hikconnect:requestsPerSecond/,
+        /^Hik-Connect devicedetail\/get failed: not sent: the shared rate limit in Redis at 127\.0\.0\.1:\d+ could not be reached for 0\.\d s \(.*ECONNREFUSED.*\) \(POST http:\/\/127\.0\.0\.1:\d+\/x\) — start or fix that Redis, or unset hikconnect:rateLimitRedisUrl \(HIKCONNECT_RATE_LIMIT_REDIS_URL\) to limit each process on its own, and then lower hikconnect:requestsPerSecond so that all processes together stay within the vendor's limit\.$/,
       );
       expect(message).not.toContain(PASSWORD);
     }
