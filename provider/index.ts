@@ -5,28 +5,24 @@
  */
 import { setStackConfig, type ConfigSource } from "./core/config";
 import type { TelecomResource } from "./core/resource";
+import { exportName, resources } from "./registry";
 
-const resources: Record<string, () => TelecomResource> = {
-  "forpost:Account": () => require("./forpost/account").forpostAccount,
-  "stalker:Account": () => require("./stalker/account").stalkerAccount,
-  "vsaas:Organization": () => require("./vsaas/organization").vsaasOrganization,
-  "hikconnect:Device": () => require("./hikconnect/device").hikDevice,
-  "billing:Home": () => require("./billing/home").billingHome,
-};
+const byToken = new Map(resources.map((entry) => [entry.token, entry]));
 
 /** Tokens (`<vendor>:<Type>`) of every resource this package provides. */
-export const resourceTokens = Object.keys(resources);
+export const resourceTokens = resources.map((entry) => entry.token);
 
 /** The implementation of a resource's dynamic-provider methods. */
 export function resourceProvider(token: string): TelecomResource {
-  const load = resources[token];
-  if (!load) {
+  const entry = byToken.get(token as (typeof resourceTokens)[number]);
+  if (!entry) {
     throw new Error(
       `pulumi-telecom has no resource ${JSON.stringify(token)}; the state was written by another version of ` +
         `pulumi-telecom — install the version that wrote it`,
     );
   }
-  return load();
+  // Loaded on first use (see registry.ts).
+  return require(`./${entry.module}`)[exportName(entry)] as TelecomResource;
 }
 
 /** Called by the host once per provider with the whole stack config. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { ADOPT_KEY, IMPORT_KEY } from "../provider/core/adoption";
 import { outputKeys, secretInputKeys, type ResourceDefinition } from "../provider/core/resource";
 import { providerShim } from "./provider-shim";
 
@@ -10,6 +11,30 @@ type InputOf<V> = V extends Array<infer E>
   : V extends object
     ? pulumi.Input<InputArgs<V>>
     : pulumi.Input<V>;
+
+/**
+ * Resource options of every pulumi-telecom resource: Pulumi's own, where `import` works (see
+ * docs/guides/bringing-existing-subscribers-under-management.md), plus `adoptExisting`.
+ */
+export interface TelecomResourceOptions extends pulumi.CustomResourceOptions {
+  /**
+   * Adopts the object with this resource's natural key (a contract number, a login, a serial
+   * number, an address …) when one exists, else creates it: for deploy pipelines that must
+   * converge whether or not the subscriber is already there. Declared inputs that differ are
+   * applied in place; a difference that would need a replacement, or two objects with the key,
+   * fail without changing anything. Applies to the first `pulumi up` only.
+   */
+  adoptExisting?: boolean;
+}
+
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Compile-time check used by the generated SDK: the documented Args interface must accept exactly
+ * what the schema's type accepts (the call fails to type-check otherwise). No effect at run time.
+ */
+export function assertSameType<A, B>(_proof: Assignable<A, B> extends true ? true : Same<A, B>): void {}
 
 /** Output properties of a resource, one `pulumi.Output` per field. */
 export type OutputProperties<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
@@ -24,8 +49,8 @@ export abstract class TelecomResourceBase extends pulumi.dynamic.Resource {
   protected constructor(
     definition: ResourceDefinition<z.ZodRawShape, z.ZodRawShape>,
     name: string,
-    args: Record<string, unknown>,
-    opts?: pulumi.CustomResourceOptions,
+    args: object,
+    opts?: TelecomResourceOptions,
   ) {
     if (!args || typeof args !== "object") {
       throw new Error(`${definition.token} "${name}": arguments are required`);
@@ -33,16 +58,24 @@ export abstract class TelecomResourceBase extends pulumi.dynamic.Resource {
     const secrets = secretInputKeys(definition);
     const props: Record<string, unknown> = {};
     for (const key of outputKeys(definition)) props[key] = undefined;
-    for (const [key, value] of Object.entries(args)) {
+    for (const [key, value] of Object.entries(args as Record<string, unknown>)) {
       props[key] = secrets.includes(key) && value !== undefined ? pulumi.secret(value) : value;
     }
+    // The engine must never see `import`: for a dynamic provider its ImportStep fails
+    // (pulumi/pulumi#3550). The provider gets the id as an input and adopts the object itself.
+    const { import: importId, adoptExisting, ...engineOpts } = opts ?? {};
+    if (importId !== undefined && importId !== "") {
+      props[IMPORT_KEY] = importId;
+      pulumi.log.info(`importing ${definition.token} ${String(importId)}: nothing is created; the first \`pulumi up\` reads it and fails if a declared input differs`);
+    }
+    if (adoptExisting) props[ADOPT_KEY] = true;
     const [vendor, type] = definition.token.split(":") as [string, string];
     super(
       providerShim(definition.token),
       name,
       props,
       {
-        ...opts,
+        ...engineOpts,
         additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secrets])],
       },
       vendor,

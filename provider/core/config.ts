@@ -14,6 +14,11 @@ export interface ConfigSource {
 let stackConfig: ConfigSource | undefined;
 let generation = 0;
 
+/** Whether a stack config source was given (by the host's `configure()`, or by the SDK in a program). */
+export function stackConfigIsSet(): boolean {
+  return stackConfig !== undefined;
+}
+
 /** Called from the provider's `configure()`; later loads read the new values. */
 export function setStackConfig(source: ConfigSource | undefined): void {
   stackConfig = source;

@@ -212,11 +212,13 @@ export class ResourceInitError extends Error {
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
 
-  constructor(id: string, properties: Record<string, unknown>, cause: unknown) {
+  constructor(id: string, properties: Record<string, unknown>, cause: unknown, options: { summary?: string } = {}) {
     const reason = redact(cause instanceof Error ? cause.message : String(cause));
     super(
-      `created ${id}, but a later step failed: ${reason}. ` +
-        `The object is kept in the stack's state; the next \`pulumi up\` finishes the remaining steps.`,
+      options.summary
+        ? redact(`${reason}. ${options.summary}`)
+        : `created ${id}, but a later step failed: ${reason}. ` +
+            `The object is kept in the stack's state; the next \`pulumi up\` finishes the remaining steps.`,
       { cause },
     );
     this.name = "ResourceInitError";
@@ -230,4 +232,21 @@ export class ResourceInitError extends Error {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return redact(error.message);
   return redact(String(error));
+}
+
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_ABORTED", "ABORT_ERR"]);
+
+/**
+ * Whether a failed request may still be running on the vendor: we stopped waiting (a timeout), or
+ * a gateway did (504). Other unknown outcomes (a 500, a dropped connection) end the vendor's work.
+ */
+export function mayStillBeRunning(error: VendorApiError): boolean {
+  if (error.httpStatus === 504) return true;
+  let current: unknown = error.cause;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const { code, name } = current as { code?: unknown; name?: unknown };
+    if ((typeof code === "string" && TIMEOUT_CODES.has(code)) || name === "TimeoutError" || name === "AbortError") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

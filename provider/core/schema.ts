@@ -10,6 +10,11 @@ export interface FieldMeta {
   onChange: "update" | "replace" | "ignore";
   /** Sensitive: the SDK wraps it in pulumi.secret() and the engine keeps it secret in state. */
   secret?: boolean;
+  /**
+   * The vendor never returns it (passwords, verification codes): refresh keeps the value last
+   * applied, and import/adoption take the declared value without being able to check it.
+   */
+  writeOnly?: boolean;
   /** Arrays compared as sets (order and duplicates do not matter). */
   compare?: "set";
   /** The vendor's name for the field on the wire (`MaxCameraCount`), when it has one. */
@@ -94,7 +99,7 @@ export function validateInputs(
   const failures: CheckFailure[] = [];
   const inputs: Record<string, unknown> = {};
   for (const key of Object.keys(news)) {
-    if (key === "__provider" || key in shape) continue;
+    if (key.startsWith("__") || key in shape) continue;
     const suggestion = closest(key, Object.keys(shape));
     failures.push({
       property: key,

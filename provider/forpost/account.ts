@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
+import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
+import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
 import { defineResource, type CreateProgress, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
-import { withKeyLock } from "../core/key-lock";
 import { decodeWireFields, encodeWireFields, wireFields } from "../core/wire";
 import { ForpostClient } from "./client";
 
@@ -73,6 +73,15 @@ export const forpostAccount = defineResource({
   inputs,
   outputs,
   idPattern: /^\d+$/,
+  idDoc: "the Forpost account ID, digits, e.g. `1234`",
+  // Unique in Forpost (FindAccounts calls it so): a create refuses a taken number, finds the
+  // account a lost AddAccount made, and `adoptExisting` adopts by it.
+  naturalKey: {
+    fields: ["contractNumber"],
+    unique: true,
+    find: async (i) =>
+      (await findByContract(ForpostClient.fromConfig(), i.contractNumber!)).map((a) => ({ id: String(a.ID), label: typeof a.Name === "string" ? a.Name : "" })),
+  },
   crossCheck: (i, known) => {
     const failures: CheckFailure[] = [];
     const allowed = i.allowedTariffIds;
@@ -86,10 +95,9 @@ export const forpostAccount = defineResource({
     return failures;
   },
   handlers: {
-    async create(i, progress) {
+    async create(i, progress, context) {
       const client = ForpostClient.fromConfig();
-      const add = () => addAccountOnce(client, i);
-      const id = i.contractNumber ? await withKeyLock(`forpost:contract:${i.contractNumber}`, add) : await add();
+      const id = await addAccountOnce(client, i, context);
       progress.created(String(id), { ...pick(i, ACCOUNT_FIELDS), accountId: id });
       await applyTariffs(client, id, {}, i, progress);
       return { id: String(id), outs: await readOrFail(client, id) };
@@ -122,22 +130,12 @@ export const forpostAccount = defineResource({
 
 /**
  * AddAccount is not idempotent, so it is never blindly repeated. With a contract number (unique in
- * Forpost) a create first refuses to duplicate an existing account, and a create whose answer was
- * lost looks the account up before trying again. Without one there is no safe way to tell, and the
- * error says so.
+ * Forpost; the core has already refused a taken one) a create whose answer was lost looks the
+ * account up before trying again; when the look-up fails too, the create ends pending and the next
+ * `pulumi up` finds it. Without a contract number there is no safe way to tell, and the error says so.
  */
-async function addAccountOnce(client: ForpostClient, i: Inputs): Promise<number> {
+async function addAccountOnce(client: ForpostClient, i: Inputs, context: CreateContext): Promise<number> {
   const contract = i.contractNumber || undefined;
-  if (contract) {
-    const existing = await findByContract(client, contract);
-    if (existing.length > 0) {
-      const list = existing.map((a) => `${a.ID} ${JSON.stringify(a.Name ?? "")}`).join(", ");
-      throw new Error(
-        `Forpost already has an account with contract number ${JSON.stringify(contract)} (ID ${list}); ` +
-          `refusing to create a duplicate. Use another contractNumber, or delete that account if it is a leftover.`,
-      );
-    }
-  }
   const params = encodeWireFields(inputs, i, ACCOUNT_FIELDS);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -145,10 +143,25 @@ async function addAccountOnce(client: ForpostClient, i: Inputs): Promise<number>
     } catch (error) {
       if (!(error instanceof VendorApiError) || !error.outcomeUnknown) throw error;
       if (!contract) throw await outcomeUnknownError(client, i.name, error);
-      const found = await findByContract(client, contract);
-      if (found.length === 1) return found[0]!.ID;
-      if (found.length > 1 || attempt >= 3) throw error;
-      // Not there: the request never took effect, so sending it again cannot duplicate it.
+      let found: string[];
+      try {
+        found = await context.findNew();
+      } catch (lookupError) {
+        throw new CreateOutcomeUnknownError(
+          `${error.message}; looking the account up by contract number ${JSON.stringify(contract)} failed too (${describeError(lookupError)})`,
+          { cause: error },
+        );
+      }
+      if (found.length === 1) return Number(found[0]);
+      if (found.length > 1) throw error;
+      if (mayStillBeRunning(error)) {
+        // We stopped waiting, Forpost may not have: a list without it proves nothing yet, and a
+        // second AddAccount could be a duplicate. The next `pulumi up` looks again.
+        throw new CreateOutcomeUnknownError(`${error.message}; Forpost does not list the account yet but may still be creating it`, { cause: error });
+      }
+      if (attempt >= 3) throw error;
+      // Not there after Forpost ended the exchange itself: the request never took effect, so
+      // sending it again cannot duplicate it.
     }
   }
 }

@@ -221,22 +221,8 @@ function vendorMessages(answer: HttpAnswer): string[] {
   return out.map((m) => m.slice(0, 300));
 }
 
-const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_ABORTED", "ABORT_ERR"]);
-
-/**
- * Whether a failed request may still be running on the billing: we stopped waiting (a timeout), or
- * a gateway did (504). Other unknown outcomes (a 500, a dropped connection) end the billing's work.
- */
-export function mayStillBeRunning(error: VendorApiError): boolean {
-  if (error.httpStatus === 504) return true;
-  let current: unknown = error.cause;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const { code, name } = current as { code?: unknown; name?: unknown };
-    if ((typeof code === "string" && TIMEOUT_CODES.has(code)) || name === "TimeoutError" || name === "AbortError") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
+/** Moved to core: every vendor's create needs it. Kept here for the VSAAS tests and callers. */
+export { mayStillBeRunning } from "../core/errors";
 
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];

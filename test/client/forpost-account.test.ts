@@ -92,7 +92,7 @@ describe("forpostAccount against the emulator", () => {
 
   it("refuses to create a second account with a contract number that is taken", async () => {
     sandbox.forpost.emulator.accounts.add({ ...wire(acme), Name: "Someone else" });
-    await expect(create()).rejects.toThrow(/already has an account with contract number "C-1001" \(ID 1001 "Someone else"\); refusing to create a duplicate/);
+    await expect(create()).rejects.toThrow(/Forpost already has an account with contractNumber "C-1001" \(id 1001 "Someone else"\); refusing to create a duplicate\. To manage it with this program, add the resource option `\{ adoptExisting: true \}`/);
     expect(log("AddAccount")).toEqual([]);
   });
 

@@ -1,0 +1,205 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { z } from "zod";
+import { redact } from "./redact";
+import { fieldMeta, sameValue } from "./schema";
+
+/**
+ * Adoption of objects that already exist, and creates whose outcome is unknown. Built once here;
+ * a resource takes part by declaring its natural key (see {@link NaturalKey}) and a `read` that
+ * works from the id alone.
+ *
+ * - `import` (the resource option): Pulumi's own import cannot work for dynamic providers (the
+ *   engine's ImportStep reads with no `__provider`, pulumi/pulumi#3550), so the SDK class takes the
+ *   option out of the options the engine sees and hands the id to the provider as the input
+ *   `__import`. `check` (so also `pulumi preview`) reads the object and fails listing every
+ *   declared input that differs; `create` reads it again and keeps it, writing nothing.
+ * - `adoptExisting` (an SDK option): `__adopt`. The create looks the natural key up: nothing →
+ *   create; one object → keep it and apply the declared inputs that differ; several → an error.
+ * - Pending creates: a create whose request may have been applied but could not be confirmed (the
+ *   answer was lost and so were the look-ups) ends with an init error whose id is `pending:…`; the
+ *   engine keeps that placeholder in the state, and the next `pulumi up`, `refresh` or `destroy`
+ *   finds the object by its natural key (excluding the objects that had it before the create).
+ */
+
+/** Inputs the SDK adds for adoption; never part of a resource's schema. */
+export const IMPORT_KEY = "__import";
+export const ADOPT_KEY = "__adopt";
+/** In a pending create's state: what is needed to find the object later. */
+export const PENDING_KEY = "__pending";
+export const PENDING_PREFIX = "pending:";
+
+/** Keys core adds to inputs or outputs besides the schema's. */
+export const CORE_INPUT_KEYS = ["__provider", IMPORT_KEY, ADOPT_KEY] as const;
+
+/**
+ * A resource's natural key: what the vendor identifies the object by besides its id (a contract
+ * number, a login, a serial number, an address). It finds the object a create made when the
+ * answer was lost, the object `adoptExisting` adopts, and the one a pending create left.
+ */
+export interface NaturalKey<I> {
+  /** The inputs that make up the key, in the order messages name them. */
+  fields: readonly string[];
+  /**
+   * Whether the vendor keeps the key unique. A unique key that is taken fails a create (unless it
+   * adopts); a key that is not unique (a title and an owner) only tells objects apart from those
+   * that had it before the create.
+   */
+  unique: boolean;
+  /**
+   * Whether a create looks the key up before sending (default true). Leave it on unless the
+   * vendor itself refuses a taken key with a definite answer (then the lookup costs a request and
+   * proves nothing more); adoption always looks up.
+   */
+  checkBeforeCreate?: boolean;
+  /**
+   * The objects that have this key now, exactly (never a partial match): their ids, or ids with a
+   * label for messages (`{ id: "1001", label: "ACME Ltd" }`).
+   */
+  find(inputs: I): Promise<Array<string | { id: string; label?: string }>>;
+}
+
+/** What a create that had to give up without knowing its outcome needs to report. */
+export class CreateOutcomeUnknownError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(redact(message), options);
+    this.name = "CreateOutcomeUnknownError";
+  }
+}
+
+/** What `create` handlers learn from the core's look-up before they send anything. */
+export interface CreateContext {
+  /** Ids that had the natural key before this create (empty when the key was not looked up). */
+  before: readonly string[];
+  /**
+   * Ids that have the natural key now but did not before: after a lost answer, the object this
+   * create made (one), nothing yet (none), or an ambiguity (several). Empty when the resource has
+   * no natural key for these inputs.
+   */
+  findNew(): Promise<string[]>;
+}
+
+export interface PendingCreate {
+  /** The natural key's values, by input name. */
+  key: Record<string, unknown>;
+  /** Ids that had the key before the create: never mistaken for this create's object. */
+  before: string[];
+  /** When the create gave up (ISO time), for the messages. */
+  since: string;
+}
+
+/** The key's values from inputs or outputs; undefined when one is missing (the key does not apply). */
+export function keyValues(fields: readonly string[], values: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = values[f];
+    if (v === undefined || v === null || v === "") return undefined;
+    out[f] = v;
+  }
+  return out;
+}
+
+export function describeKey(key: Record<string, unknown>): string {
+  return Object.entries(key)
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(", ");
+}
+
+/** The placeholder id of a pending create: one per create that gave up (never reused). */
+export function pendingId(token: string, pending: PendingCreate): string {
+  const hash = createHash("sha256")
+    .update(`${token}\u0000${JSON.stringify(pending.key)}\u0000${pending.since}\u0000${randomBytes(8).toString("hex")}`)
+    .digest("hex")
+    .slice(0, 20);
+  return `${PENDING_PREFIX}${hash}`;
+}
+
+export function isPendingId(id: string): boolean {
+  return id.startsWith(PENDING_PREFIX);
+}
+
+/**
+ * Pending creates this process is resolving. The engine replaces a pending placeholder (our diff
+ * asks for it) with Diff, then Create, then Delete of the placeholder, all in the one provider
+ * process of the deployment; the diff notes the key here so the create adopts the object the
+ * earlier create made instead of refusing it as a duplicate, and the delete of the placeholder
+ * then deletes nothing.
+ */
+const expected = new Map<string, { pendingId: string; pending: PendingCreate }>();
+const resolved = new Set<string>();
+
+const markerKey = (token: string, key: Record<string, unknown>) => `${token}\u0000${JSON.stringify(key)}`;
+
+export function expectResolution(token: string, id: string, pending: PendingCreate): void {
+  expected.set(markerKey(token, pending.key), { pendingId: id, pending });
+}
+
+/** The pending create a new create resolves, if the diff of a placeholder with its key came first. */
+export function takeResolution(token: string, key: Record<string, unknown>): { pendingId: string; pending: PendingCreate } | undefined {
+  const k = markerKey(token, key);
+  const found = expected.get(k);
+  if (found) expected.delete(k);
+  return found;
+}
+
+export function markResolved(pendingId: string): void {
+  resolved.add(pendingId);
+}
+
+export function wasResolved(pendingId: string): boolean {
+  return resolved.has(pendingId);
+}
+
+/** One declared input whose value differs from the vendor's. */
+export interface Difference {
+  field: string;
+  declared: unknown;
+  vendor: unknown;
+  /** Whether changing it means replacing the object. */
+  replaces: boolean;
+  secret: boolean;
+}
+
+/**
+ * The declared inputs whose value differs from what the vendor has (`now`, as the resource's
+ * `read` returns it). Inputs the vendor never returns (`writeOnly`) and creation-only inputs are
+ * not compared: they are adopted as declared.
+ */
+export function differences(
+  schema: z.ZodObject,
+  now: Record<string, unknown>,
+  declared: Record<string, unknown>,
+  comparable?: (olds: Record<string, unknown>, news: Record<string, unknown>) => { olds: Record<string, unknown>; news: Record<string, unknown> },
+): Difference[] {
+  const view = comparable ? comparable(now, declared) : { olds: now, news: declared };
+  const out: Difference[] = [];
+  for (const key of Object.keys(schema.shape)) {
+    if (declared[key] === undefined) continue;
+    const meta = fieldMeta(schema.shape, key);
+    if (meta.writeOnly || meta.onChange === "ignore") continue;
+    if (sameValue(view.olds[key], view.news[key], meta.compare)) continue;
+    out.push({ field: key, declared: declared[key], vendor: now[key], replaces: meta.onChange === "replace", secret: meta.secret === true });
+  }
+  return out;
+}
+
+/** `field: declared X, <vendor> has Y` — secret values are never shown. */
+export function describeDifference(d: Difference, vendorTitle: string): string {
+  if (d.secret) return `${d.field}: differs from what ${vendorTitle} has (a secret: values not shown)`;
+  return `${d.field}: declared ${show(d.declared)}, ${vendorTitle} has ${show(d.vendor)}`;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  const text = JSON.stringify(v);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/** The declared inputs a vendor never returns, to keep in the outputs of an adopted object. */
+export function writeOnlyInputs(schema: z.ZodObject, declared: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const meta = fieldMeta(schema.shape, key);
+    if ((meta.writeOnly || meta.onChange === "ignore") && declared[key] !== undefined) out[key] = declared[key];
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+import DataLoader from "dataloader";
+
+/**
+ * Coalesced reads. During a `pulumi refresh` (or `up --refresh`, or many creates' read-backs) the
+ * engine sends up to `--parallel` Reads at once, all served by the one provider process. Instead of
+ * one vendor call per object, reads that arrive together are answered through the vendor's list or
+ * multi-identifier endpoints. A vendor client declares, per kind of object, how a batch of keys is
+ * answered ({@link coalescedLookup}); for endpoints that return a whole list it can also reuse the
+ * list for reads that arrive while it is fresh ({@link listSnapshot}).
+ *
+ * A key missing from a batch's answer is an object that is gone, never another object's record:
+ * batch functions must match records to keys exactly (by id), not by position.
+ */
+
+export interface CoalescedLookupOptions<K, V> {
+  /**
+   * Answers many keys with as few vendor calls as the API allows. A key missing from the map (or
+   * mapped to undefined) does not exist. Errors reject every load of the batch.
+   */
+  batch(keys: readonly K[]): Promise<ReadonlyMap<K, V | undefined>>;
+  /** Most keys in one batch (a page size, a URL length). Default: no limit. */
+  maxBatchSize?: number;
+  /**
+   * How long a load waits for others to join its batch. The engine's parallel Reads arrive within
+   * a few milliseconds of each other; waiting longer only adds latency. Default 10 ms.
+   */
+  windowMs?: number;
+}
+
+export interface CoalescedLookup<K, V> {
+  /** The object with this key, or undefined when it does not exist. */
+  load(key: K): Promise<V | undefined>;
+}
+
+/** Loads by key through batches (dataloader: one batch per window, no caching between batches). */
+export function coalescedLookup<K, V>(options: CoalescedLookupOptions<K, V>): CoalescedLookup<K, V> {
+  const windowMs = options.windowMs ?? 10;
+  const loader = new DataLoader<K, V | undefined>(
+    async (keys) => {
+      const found = await options.batch(keys);
+      return keys.map((k) => found.get(k));
+    },
+    {
+      cache: false,
+      maxBatchSize: options.maxBatchSize ?? Infinity,
+      batchScheduleFn: (run) => setTimeout(run, windowMs),
+    },
+  );
+  return { load: (key) => loader.load(key) };
+}
+
+export interface ListSnapshotOptions<T> {
+  /** Fetches the whole list (every page). */
+  fetch(): Promise<T[]>;
+  /**
+   * How long a fetched list answers later reads. Reads arriving while a fetch is in flight always
+   * wait for it. Keep it short: a refresh's reads arrive within a second or two of each other.
+   * Default 2000 ms.
+   */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+export interface ListSnapshot<T> {
+  /** The list, fetched now or reused while fresh. */
+  get(): Promise<T[]>;
+  /** Forgets the list; the client calls it after every write it makes, so a read never misses it. */
+  invalidate(): void;
+}
+
+/**
+ * One vendor list shared by the reads that arrive together. A write through the same client
+ * invalidates it, so a create's own read-back always sees the object it made. Writes made by
+ * others in between are seen by the next fetch, as they would be by the next refresh.
+ */
+export function listSnapshot<T>(options: ListSnapshotOptions<T>): ListSnapshot<T> {
+  const maxAgeMs = options.maxAgeMs ?? 2000;
+  const now = options.now ?? Date.now;
+  let current: { at: number; list: Promise<T[]>; generation: number } | undefined;
+  let generation = 0;
+  return {
+    get() {
+      if (current && current.generation === generation && (current.at === Infinity || now() - current.at <= maxAgeMs)) return current.list;
+      const mine = generation;
+      const entry = { at: Infinity, generation: mine, list: options.fetch() };
+      current = entry;
+      entry.list.then(
+        () => {
+          if (current === entry) entry.at = now();
+        },
+        () => {
+          if (current === entry) current = undefined;
+        },
+      );
+      return entry.list;
+    },
+    invalidate() {
+      generation++;
+      current = undefined;
+    },
+  };
+}
