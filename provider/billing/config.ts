@@ -62,7 +62,15 @@ export const billingConfig = defineVendorConfig("billing", {
     default: "session",
     doc: "`session`: CLN_AUTH_LOGIN once, its SUID reused and renewed once when the billing says it expired. `per-call`: `login`/`password` on every request (billing 3.9.7+).",
   },
-  ...transportConfigKeys("BILLING"),
+  // Half the usual cap: the cashier interface is the billing server's own PHP front end, in front of
+  // the database that also runs the ISP's network (procedures such as CLN_SWITCH_EDIT restart dhcpd
+  // when they finish), so a big stack must not stack procedure calls up on it. 4 at ~100 ms an
+  // answer is still ~40 calls a second.
+  ...transportConfigKeys("BILLING", {
+    maxConcurrentRequests: 4,
+    maxConcurrentRequestsWhy:
+      "Lower than the other vendors' 8: the cashier interface runs on the billing server, whose procedures also drive the ISP's network (some restart dhcpd).",
+  }),
 });
 
 export type BillingConfig = ReturnType<typeof billingConfig.load>;
