@@ -1,13 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox";
 import { copyExampleProgram } from "../harness/example-program";
+import { SECRET_SIG_KEY } from "../harness/provider-host";
 import { PulumiStack, type ConfigEntry } from "../harness/pulumi-stack";
 import { ENGINE_REQUIRED, engineCli, limiter, skipBanner } from "./engine-cli";
 import { EXAMPLE_LIFECYCLES, type ExampleLifecycle } from "./example-lifecycles";
 import {
   changedInputs,
   clearVendorCalls,
+  ENGINE_SEQUENCES as SEQ,
   eventsWithoutSdkDebugLines,
+  expectSequences,
   expectNoSecret,
   expectSafeExport,
   expectSuccess,
@@ -18,6 +21,7 @@ import {
   opsOf,
   resourceRpcs,
   restoreConfig,
+  sequencesFor,
   stepsOf,
   vendorCalls,
   type LifecycleContext,
@@ -34,6 +38,7 @@ const found = engineCli();
 /** Lifecycles at once: each is a chain of CLI runs, each run three processes (driver, CLI, provider host). */
 const inParallel = limiter(Number(process.env.PULUMI_TELECOM_ENGINE_CONCURRENCY ?? 3));
 const LIFECYCLE_TIMEOUT = 15 * 60_000;
+const SECRET = SECRET_SIG_KEY;
 /** `PULUMI_TELECOM_ENGINE_EXAMPLES=forpost,stalker` runs only those rows (while working on them). */
 const only = process.env.PULUMI_TELECOM_ENGINE_EXAMPLES?.split(",").map((name) => name.trim());
 const ROWS = EXAMPLE_LIFECYCLES.filter((row) => !only || only.includes(row.example));
@@ -110,6 +115,8 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   const errors = (bad.digest?.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.message);
   expect(errors.join("\n")).toMatch(new RegExp(`resource '${row.badInput.resource}': property ${row.badInput.field} value .* has a problem`));
   noVendorCall("a failing preview");
+  // The engine bails at the first failing check: the other resources may not be checked at all.
+  expect(resourceRpcs(bad).filter((rpc) => rpc.endsWith(` ${row.badInput.resource}`))).toEqual([`Check ${row.badInput.resource}`]);
   await restoreConfig(stack, config, row.badInput.config);
 
   // preview of a new stack: Check only, no vendor call.
@@ -117,6 +124,7 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   expectSuccess(expect, preview);
   expect(preview.steps.map((s) => `${s.op} ${nameOf(s.urn)}`).sort()).toEqual(names.map((n) => `create ${n}`).sort());
   expect(resourceRpcs(preview).filter((rpc) => MUTATING_OR_READING.includes(rpc.split(" ")[0]!))).toEqual([]);
+  expectSequences(expect, preview, sequencesFor(row, SEQ.previewCreate));
   noVendorCall("pulumi preview");
 
   // up: every resource created, once.
@@ -124,6 +132,8 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   expectSuccess(expect, up);
   expect(opsOf(up).sort()).toEqual(names.map((n) => `create ${n}`).sort());
   expect(up.steps.every((s) => s.status === "done")).toBe(true);
+  // `pulumi up` is a preview pass, then the update pass (each in a provider process of its own).
+  expectSequences(expect, up, sequencesFor(row, [...SEQ.previewCreate, ...SEQ.create]));
   expect(row.objects(sandbox)).toBe(names.length);
   let exported = await stack.exportStack();
   let resources = exported.state.deployment.resources ?? [];
@@ -136,6 +146,7 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   const same = await stack.up(["--expect-no-changes", "--skip-preview"]);
   expectSuccess(expect, same);
   expect(opsOf(same).sort()).toEqual(names.map((n) => `same ${n}`).sort());
+  expectSequences(expect, same, sequencesFor(row, SEQ.same));
   noVendorCall("a no-op pulumi up");
 
   // An in-place change: previewed as an update of exactly those inputs, applied with Update.
@@ -145,11 +156,18 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   expectSuccess(expect, changePreview);
   expect(changePreview.steps.map((s) => `${s.op} ${nameOf(s.urn)}`)).toEqual([`update ${inPlace.resource}`]);
   expect(changedInputs(changePreview.steps[0]!)).toEqual([...inPlace.changes].sort());
+  expectSequences(expect, changePreview, sequencesFor(row, SEQ.previewSameOrUpdate));
+  // Check gets the stored inputs as olds; Diff gets the stored OUTPUTS (secrets aside: the export has ciphertext).
+  const before = exportedOf(resources, inPlace.resource)!;
+  const rpcsOf = (method: string) => changePreview.rpcs.filter((rpc) => rpc.method === method && nameOf(rpc.urn) === inPlace.resource);
+  const plainOf = (values: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(values).filter(([, v]) => !(v && typeof v === "object" && SECRET in v)));
+  expect(rpcsOf("Check")[0]!.request.olds).toMatchObject(plainOf(before.inputs));
+  expect(rpcsOf("Diff")[0]!.request.olds).toMatchObject(plainOf(before.outputs));
   noVendorCall("pulumi preview of a change");
   const change = await stack.up(["--skip-preview"]);
   expectSuccess(expect, change);
   expect(opsOf(change).filter((op) => !op.startsWith("same "))).toEqual([`update ${inPlace.resource}`]);
-  expect(resourceRpcs(change).filter((rpc) => /^(Update|Create|Delete) /.test(rpc))).toEqual([`Update ${inPlace.resource}`]);
+  expectSequences(expect, change, sequencesFor(row, SEQ.same, { [inPlace.resource]: SEQ.update }));
   resources = await stack.resources();
   const updated = exportedOf(resources, inPlace.resource)!;
   for (const key of inPlace.changes) expect(updated.outputs?.[key], `${inPlace.resource}.outputs.${key} after the update`).toEqual(updated.inputs?.[key]);
@@ -169,13 +187,13 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
     // The engine checks the replacement again from scratch (olds = {}), after the diff.
     const checks = replacePreview.rpcs.filter((rpc) => rpc.method === "Check" && nameOf(rpc.urn) === replace.resource);
     expect(checks.map((rpc) => Object.keys((rpc.request.olds ?? {}) as object).length > 0)).toEqual([true, false]);
+    expectSequences(expect, replacePreview, sequencesFor(row, SEQ.previewSameOrUpdate, { [replace.resource]: SEQ.previewReplace }));
     noVendorCall("pulumi preview of a replacement");
     const replaced = await stack.up(["--skip-preview"]);
     expectSuccess(expect, replaced);
     const order = deleteFirst ? ["delete-replaced", "replace", "create-replacement"] : ["create-replacement", "replace", "delete-replaced"];
     expect(stepsOf(replaced.steps, replace.resource).map((s) => s.op)).toEqual(order);
-    const writes = resourceRpcs(replaced).filter((rpc) => /^(Create|Delete|Update) /.test(rpc));
-    expect(writes).toEqual(deleteFirst ? [`Delete ${replace.resource}`, `Create ${replace.resource}`] : [`Create ${replace.resource}`, `Delete ${replace.resource}`]);
+    expectSequences(expect, replaced, sequencesFor(row, SEQ.same, { [replace.resource]: deleteFirst ? SEQ.replaceDeleteFirst : SEQ.replaceCreateFirst }));
     expect(row.objects(sandbox)).toBe(names.length);
     exported = await stack.exportStack();
     resources = exported.state.deployment.resources ?? [];
@@ -191,7 +209,7 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   const refresh = await stack.refresh(["--skip-preview"]);
   expectSuccess(expect, refresh);
   expect(stepsOf(refresh.steps, row.drift.resource).map((s) => s.op)).toEqual(["update"]);
-  expect(resourceRpcs(refresh).filter((rpc) => rpc.startsWith("Read ")).sort()).toEqual(names.map((n) => `Read ${n}`).sort());
+  expectSequences(expect, refresh, sequencesFor(row, SEQ.refresh));
   expect(vendorCalls(ctx).length).toBeGreaterThan(0);
   clearVendorCalls(ctx);
   const driftPreview = await stack.preview();
@@ -199,19 +217,21 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   const drifted = stepsOf(driftPreview.steps, row.drift.resource);
   expect(drifted.map((s) => s.op)).toEqual(["update"]);
   expect(changedInputs(drifted[0]!)).toEqual(expect.arrayContaining(row.drift.changes));
+  expectSequences(expect, driftPreview, sequencesFor(row, SEQ.previewSameOrUpdate));
   noVendorCall("pulumi preview after a refresh");
 
   // destroy, then destroy the empty stack again.
   const destroy = await stack.destroy(["--skip-preview"]);
   expectSuccess(expect, destroy);
   expect(opsOf(destroy).sort()).toEqual(names.map((n) => `delete ${n}`).sort());
+  expectSequences(expect, destroy, sequencesFor(row, SEQ.destroy));
   expect(row.objects(sandbox)).toBe(0);
   expect(await stack.resources()).toEqual([]);
   clearVendorCalls(ctx);
   const again = await stack.destroy(["--skip-preview"]);
   expectSuccess(expect, again);
   expect(again.steps).toEqual([]);
-  expect(resourceRpcs(again)).toEqual([]);
+  expectSequences(expect, again, {});
   noVendorCall("a destroy of an empty stack");
 }
 
@@ -223,6 +243,7 @@ async function halfCreate(context: Omit<LifecycleContext, "expect">, expect: Lif
   const up = await stack.up();
   expect(up.exitCode, "an up whose create failed half-way succeeded").not.toBe(0);
   expect(stepsOf(up.steps, failing.resource).map((s) => [s.op, s.status])).toEqual([["create", "failed"]]);
+  expectSequences(expect, up, { [failing.resource]: [...SEQ.previewCreate, ...SEQ.create] });
   expect(up.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).join("\n")).toMatch(failing.error);
   expect(row.objects(sandbox)).toBe(1);
   // The object is in the state, with its id and the reason it did not finish.
@@ -236,11 +257,13 @@ async function halfCreate(context: Omit<LifecycleContext, "expect">, expect: Lif
   failing.clear(sandbox);
   const plan = await stack.preview();
   expectSuccess(expect, plan);
+  // Diff finds nothing to change, but the init error makes it an update.
   expect(stepsOf(plan.steps, failing.resource).map((s) => s.op)).toEqual(["update"]);
+  expectSequences(expect, plan, { [failing.resource]: SEQ.previewSameOrUpdate });
   const next = await stack.up(["--skip-preview"]);
   expectSuccess(expect, next);
   expect(stepsOf(next.steps, failing.resource).map((s) => [s.op, s.status])).toEqual([["update", "done"]]);
-  expect(resourceRpcs(next).filter((rpc) => /^(Create|Update|Delete) /.test(rpc))).toEqual([`Update ${failing.resource}`]);
+  expectSequences(expect, next, { [failing.resource]: SEQ.update });
   expect(row.objects(sandbox)).toBe(1);
   exported = await stack.exportStack();
   kept = exportedOf(exported.state.deployment.resources ?? [], failing.resource);

@@ -1,6 +1,7 @@
 import type { ExpectStatic } from "vitest";
 import { secretInputKeys } from "../../provider/core/resource";
 import type { RunningSandbox } from "../../sandbox";
+import { ENGINE_SEQUENCES } from "../harness/engine-sequences";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../harness/provider-host";
 import type { ConfigEntry, ExportedResource, PreviewStep, PulumiStack, UpdateRun, UpdateStep } from "../harness/pulumi-stack";
 import type { ExampleLifecycle } from "./example-lifecycles";
@@ -140,4 +141,25 @@ export function opsOf(run: UpdateRun): string[] {
 
 function tail(text: string, lines = 40): string {
   return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** A sequence of ENGINE_SEQUENCES for every resource of the row, or per resource. */
+export function sequencesFor(row: ExampleLifecycle, sequence: string[], overrides: Record<string, string[]> = {}): Record<string, string[]> {
+  return Object.fromEntries(row.resources.map(({ name }) => [name, overrides[name] ?? sequence]));
+}
+
+export { ENGINE_SEQUENCES };
+
+/**
+ * The provider RPCs the engine sent for each resource during a run (methods in lower case, as in
+ * ENGINE_SEQUENCES), equal to what is expected per resource name (a resource not named: none).
+ */
+export function expectSequences(expect: ExpectStatic, run: { args: string[]; rpcs: Array<{ method: string; urn: string }> }, expected: Record<string, string[]>): void {
+  const sent: Record<string, string[]> = {};
+  for (const rpc of run.rpcs) {
+    if (!rpc.urn.includes("::pulumi-nodejs:dynamic/")) continue;
+    (sent[nameOf(rpc.urn)] ??= []).push(rpc.method.toLowerCase());
+  }
+  const wanted = Object.fromEntries(Object.entries(expected).filter(([, methods]) => methods.length > 0));
+  expect(sent, `provider RPCs of \`pulumi ${run.args.join(" ")}\``).toEqual(wanted);
 }
