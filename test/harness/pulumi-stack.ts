@@ -244,9 +244,13 @@ export class PulumiStack {
     for (const key of keys) await this.ok(["config", "rm", key, "--stack", this.stack]);
   }
 
-  /** `pulumi preview --json` (plus `args`). Does not throw on a failing preview: check `exitCode`. */
-  async preview(args: string[] = []): Promise<PreviewRun> {
-    const run = await this.runInline(["preview", "--json", "--stack", this.stack, ...args]);
+  /**
+   * `pulumi preview --json` (plus `args`); `{ json: false }` for the display a person reads
+   * (then there is no digest). Does not throw on a failing preview: check `exitCode`.
+   */
+  async preview(args: string[] = [], options: { json?: boolean } = {}): Promise<PreviewRun> {
+    const json = options.json === false ? [] : ["--json"];
+    const run = await this.runInline(["preview", ...json, "--stack", this.stack, ...args]);
     const digest = parseDigest(run.stdout);
     return { ...run, digest, steps: (digest?.steps ?? []).filter((step) => !isBookkeeping(step.urn)) };
   }
