@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { startSandbox } from "../../sandbox";
 import { REPO_ROOT } from "../harness/packed-package";
 import { PulumiStack } from "../harness/pulumi-stack";
@@ -18,11 +18,11 @@ import { exportedOf, expectNoSecret, expectSafeExport, expectSuccess, opsOf } fr
  * (examples.test.ts says why the suite is skipped or fails without a CLI.)
  */
 const found = engineCli();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-telecom-npm-install-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe.skipIf(!found.cli)("the packed package, installed with npm", () => {
   it("installs into a new program from the tarball of a never-built checkout, and pulumi up / destroy work", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-telecom-npm-install-"));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
     const programDir = path.join(tmp, "program");
     fs.mkdirSync(programDir);
     const pulumiVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
