@@ -224,7 +224,10 @@ export class ResourceInitError extends Error {
     this.name = "ResourceInitError";
     this.id = id;
     this.properties = properties;
-    this.reasons = [reason];
+    // The engine shows a user only the reasons of an ErrorResourceInitFailed (as "1 error
+    // occurred: * <reason>"), never the error's message, and keeps them in the state as the
+    // resource's initErrors: the whole explanation goes there.
+    this.reasons = [this.message];
   }
 }
 

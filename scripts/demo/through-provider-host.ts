@@ -1,4 +1,5 @@
 import type { RunningSandbox, SandboxConfigEntry } from "../../sandbox";
+import { configRecord, SUBSCRIBER } from "../../test/engine/example-lifecycles";
 import { MiniEngine, type Step } from "../../test/harness/mini-engine";
 import { runProgramUnderMocks } from "../../test/harness/program-under-mocks";
 import { ProviderHost } from "../../test/harness/provider-host";
@@ -50,11 +51,13 @@ export async function runThroughProviderHost(options: HostDemoOptions): Promise<
     await phase("pulumi up: the subscriber is provisioned in all five systems", () => engine.up(initial));
     await phase("pulumi refresh: read back, nothing changed", () => engine.refresh());
     await phase("pulumi up again: nothing to do", () => engine.up(initial));
-    const bigger = await program({ [`${project}:maxCameraCount`]: "16" });
-    await phase("pulumi config set maxCameraCount 16 && pulumi up: the Forpost account changes in place", () => engine.up(bigger));
-    const forpost = Object.values(engine.state()).find((s) => s.type.endsWith("forpost:Account"));
-    sandbox.forpost.emulator.accounts.patch(Number(forpost!.id), { MaxCameraCount: 2 });
-    log(`\n   (someone sets the account's camera limit to 2 in the Forpost portal)`);
+    const { inPlace, drift } = SUBSCRIBER;
+    const bigger = await program(configRecord(inPlace.config));
+    const knobs = inPlace.config.map((entry) => `${entry.key.slice(`${project}:`.length)} ${entry.value}`).join(", ");
+    await phase(`pulumi config set ${knobs} && pulumi up: ${inPlace.resource} changes in place`, () => engine.up(bigger));
+    const drifted = Object.values(engine.state()).find((s) => s.name === drift.resource);
+    drift.make(sandbox, drifted!.id);
+    log(`\n   (someone changes ${drift.resource}'s ${drift.changes.join(", ")} in the vendor's portal)`);
     await phase("pulumi refresh: the drift is read back", () => engine.refresh());
     await phase("pulumi up: the declared value is restored", () => engine.up(bigger));
     await phase("pulumi destroy: everything is deleted", () => engine.destroy());

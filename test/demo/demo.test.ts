@@ -3,17 +3,24 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../scripts/demo";
+import { findPulumiCli } from "../harness/pulumi-cli";
 
-/** `npm run demo` on this machine (no CLI), and the CLI path with a stand-in `pulumi` that records its calls. */
+/**
+ * `npm run demo` three ways: without a CLI (the provider-host walkthrough), with a stand-in `pulumi`
+ * that has a Node.js language host beside it (plain `pulumi up`; the stand-in records its calls), and
+ * with the real CLI found here, which has none (the program served inline).
+ */
+const DEMO_TIMEOUT = 5 * 60_000;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-telecom-demo-test-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("npm run demo", () => {
-  it("without a Pulumi CLI, says how to install it and plays the lifecycle through the provider host", async () => {
+  it("without a Pulumi CLI, says how to get one and plays the lifecycle through the provider host", async () => {
     const lines: string[] = [];
     await runDemo({ log: (l) => lines.push(l), pulumiCommand: path.join(tmp, "no-such-pulumi") });
     const out = lines.join("\n");
-    expect(out).toContain("No `pulumi` CLI found on the PATH");
+    expect(out).toContain(`No Pulumi CLI answers at ${path.join(tmp, "no-such-pulumi")}.`);
+    expect(out).toContain("`npm run pulumi-cli` builds the pinned CLI");
     expect(out).toContain("curl -fsSL https://get.pulumi.com | sh");
     const step = (n: number) => out.slice(out.indexOf(`\n${n}. `), out.indexOf(`\n${n + 1}. `) === -1 ? undefined : out.indexOf(`\n${n + 1}. `));
     const resources = ["home", "video", "cloud", "camera", "tv"];
@@ -41,10 +48,12 @@ describe("npm run demo", () => {
     for (const r of resources) expect(step(8)).toMatch(new RegExp(`- deleted ${r} \\(id `));
     expect(out).toContain("Done: the state holds 0 resources, Forpost 0 accounts.");
     expect(out).not.toContain("demo failed");
-  });
+  }, DEMO_TIMEOUT);
 
-  it("with a Pulumi CLI, runs up / change / refresh / destroy on a throw-away local backend, secrets on stdin", async () => {
+  it("with a Pulumi CLI and its language host, runs plain up / change / refresh / destroy on a throw-away local backend, secrets on stdin", async () => {
     const fake = path.join(tmp, "pulumi");
+    // A language host beside the CLI: the demo runs plain `pulumi up` in the project folder.
+    fs.writeFileSync(path.join(tmp, "pulumi-language-nodejs"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     const record = path.join(tmp, "calls.jsonl");
     fs.writeFileSync(
       fake,
@@ -93,6 +102,23 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
     expect(calls[0].files).toEqual(expect.arrayContaining(["Pulumi.yaml", "index.ts", "node_modules", "package.json"]));
     expect(calls.find((c) => c.args.includes("subscriber-example:maxCameraCount")).args).toEqual(["config", "set", "subscriber-example:maxCameraCount", "16"]);
     expect(lines.join("\n")).toContain("Pulumi CLI v3.999.0-fake found");
+    expect(lines.join("\n")).toContain("with its Node.js language host: running the example with plain `pulumi up`");
     for (const c of secrets) expect(lines.join("\n")).not.toContain(c.stdin);
-  });
+  }, DEMO_TIMEOUT);
+
+  const cli = findPulumiCli();
+  it.skipIf(!cli || cli.nodejsLanguageHost)("with the real CLI and no language host, serves the program inline through the whole lifecycle", async () => {
+    const lines: string[] = [];
+    await runDemo({ log: (l) => lines.push(l) });
+    const out = lines.join("\n");
+    expect(out).toContain(`Pulumi CLI ${cli!.version} found`);
+    expect(out).toContain("serves the program inline, the way the Automation API runs programs");
+    expect(out).toContain("PULUMI_TELECOM_DEMO=host npm run demo");
+    // What the CLI printed: the plan, the creates, the in-place update, the drift, the deletes.
+    for (const r of ["home", "video", "cloud", "camera", "tv"]) expect(out).toMatch(new RegExp(`\\+ +pulumi-nodejs:dynamic/\\S+ ${r} created`));
+    expect(out).toMatch(/~ +pulumi-nodejs:dynamic\/forpost:Account video updated/);
+    expect(out).toContain("(someone changes video's maxCameraCount in the vendor's portal)");
+    expect(out).toMatch(/- +pulumi-nodejs:dynamic\/forpost:Account video deleted/);
+    expect(out).toContain("Done. Vendor objects left in the sandbox: 0.");
+  }, DEMO_TIMEOUT);
 });

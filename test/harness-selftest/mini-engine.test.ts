@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
+import { ENGINE_SEQUENCES } from "../harness/engine-sequences";
+import { initErrorMessage, MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
 import { ProviderHost, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, type RpcRecord } from "../harness/provider-host";
 import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
 import { editStore, prepareFakePackageApp, readStore, thing, type FakePackageApp } from "./fake-package-app";
@@ -57,7 +58,7 @@ describe("MiniEngine.preview", () => {
     const engine = newEngine();
     const steps = await engine.preview([thing(template, "preview-new", { name: UNKNOWN, size: UNKNOWN })]);
     expect(steps).toEqual([{ op: "create", urn: engine.urnOf(template.type, "preview-new") }]);
-    expect(calls(engine.lastRpcs)).toEqual(["check"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.previewCreate);
     expect(Object.values(readStore(app)).some((object) => object.name === UNKNOWN)).toBe(false);
   });
 
@@ -76,7 +77,7 @@ describe("MiniEngine.preview", () => {
     const before = readStore(app);
     const steps = await engine.preview([thing(template, "preview-existing", { name: "preview-existing", size: UNKNOWN })]);
     expect(steps.map((step) => step.op)).toEqual(["update"]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "diff"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.previewSameOrUpdate);
     expect(readStore(app)).toEqual(before);
   });
 });
@@ -87,16 +88,18 @@ describe("MiniEngine.up", () => {
     const v1 = thing(template, "lifecycle", { name: "lifecycle", size: 1 });
     const created = await engine.up([v1]);
     expect(created).toEqual([expect.objectContaining({ op: "create", id: expect.stringMatching(/^thing-\d+$/) })]);
-    expect(engine.lastRpcs.map((record) => record.method)).toEqual(["configure", "check", "create"]);
+    // `pulumi up` previews first (its own provider process in the engine), then updates.
+    expect(calls(engine.lastPreviewRpcs)).toEqual(ENGINE_SEQUENCES.previewCreate);
+    expect(engine.lastRpcs.map((record) => record.method)).toEqual(["configure", ...ENGINE_SEQUENCES.create]);
     const id = idOf(engine, v1);
 
     const same = await engine.up([v1]);
     expect(same.map((step) => step.op)).toEqual(["same"]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "diff"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.same);
 
     const updated = await engine.up([thing(template, "lifecycle", { name: "lifecycle", size: 4 })]);
     expect(updated).toEqual([expect.objectContaining({ op: "update", id })]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "diff", "update"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.update);
     expect(readStore(app)[id]).toMatchObject({ size: 4, serial: 2 });
     expect(engine.state()[engine.urnOf(v1.type, v1.name)]?.outputs).toMatchObject({ size: 4, serial: 2 });
   });
@@ -115,7 +118,8 @@ describe("MiniEngine.up", () => {
     await engine.up([thing(template, "dbr", { name: "dbr", zone: "a" })]);
     const oldId = idOf(engine, thing(template, "dbr", {}));
     const steps = await engine.up([thing(template, "dbr", { name: "dbr", zone: "b" })]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "diff", "check", "delete", "create"]);
+    expect(calls(engine.lastPreviewRpcs)).toEqual(ENGINE_SEQUENCES.previewReplace);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.replaceDeleteFirst);
     expect(steps.map((step) => step.op)).toEqual(["delete", "replace"]);
     expect(steps[1]).toMatchObject({ replaceOrder: "delete-before-create", diff: { replaces: ["zone"] } });
     const newId = idOf(engine, thing(template, "dbr", {}));
@@ -130,7 +134,7 @@ describe("MiniEngine.up", () => {
     await engine.up([thing(template, "cbd", { name: "cbd", kind: "small" })]);
     const oldId = idOf(engine, thing(template, "cbd", {}));
     const steps = await engine.up([thing(template, "cbd", { name: "cbd", kind: "large" })]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "diff", "check", "create", "delete"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.replaceCreateFirst);
     expect(steps.map((step) => step.op)).toEqual(["replace", "delete"]);
     expect(steps[1]).toMatchObject({ id: oldId, replacedId: oldId });
     expect(readStore(app)[oldId]).toBeUndefined();
@@ -142,10 +146,10 @@ describe("MiniEngine.up", () => {
     const engine = newEngine();
     await engine.up([thing(template, "dbr-option", { name: "dbr-option", kind: "small" })]);
     await engine.up([thing(template, "dbr-option", { name: "dbr-option", kind: "large" }, { deleteBeforeReplace: true })]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "diff", "check", "delete", "create"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.replaceDeleteFirst);
   });
 
-  it("stops before creating anything when a check fails", async () => {
+  it("stops before creating anything when a check fails in its preview", async () => {
     const engine = newEngine();
     const before = readStore(app);
     const steps = await engine.up([
@@ -153,20 +157,35 @@ describe("MiniEngine.up", () => {
       thing(template, "broken", { name: "Broken!" }),
     ]);
     expect(steps).toEqual([expect.objectContaining({ op: "check-failed", urn: engine.urnOf(template.type, "broken") })]);
-    expect(calls(engine.lastRpcs)).toEqual(["check", "check"]);
+    expect(calls(engine.lastPreviewRpcs)).toEqual(["check", "check"]);
+    expect(calls(engine.lastRpcs)).toEqual([]);
     expect(engine.state()).toEqual({});
     expect(readStore(app)).toEqual(before);
+  });
+
+  it("with skipPreview (pulumi up --skip-preview), applies what was checked before a failing check", async () => {
+    const engine = newEngine();
+    const fine = thing(template, "fine-first", { name: "fine-first" });
+    const steps = await engine.up([fine, thing(template, "broken-second", { name: "Broken!" })], { skipPreview: true });
+    expect(steps.map((step) => [step.op, step.urn])).toEqual([
+      ["create", engine.urnOf(template.type, "fine-first")],
+      ["check-failed", engine.urnOf(template.type, "broken-second")],
+    ]);
+    expect(calls(engine.lastRpcs)).toEqual([...ENGINE_SEQUENCES.create, "check"]);
+    expect(engine.lastPreviewRpcs).toEqual([]);
+    await engine.destroy();
   });
 
   it("keeps an object whose create failed with initFailed, and updates it on the next up", async () => {
     const engine = newEngine();
     const descriptor = thing(template, "half-made", { name: "half-made", failAfterCreate: true });
     const steps = await engine.up([descriptor]);
+    // The engine shows only the reasons of an ErrorResourceInitFailed, not its message.
     expect(steps).toEqual([
       expect.objectContaining({
         op: "create",
         id: expect.stringMatching(/^thing-\d+$/),
-        error: expect.stringContaining("did not become ready"),
+        error: initErrorMessage(["readiness probe failed"]),
         initFailed: expect.objectContaining({ reasons: ["readiness probe failed"] }),
       }),
     ]);
@@ -176,8 +195,10 @@ describe("MiniEngine.up", () => {
     expect(readStore(app)[entry?.id ?? ""]).toBeDefined();
 
     // Unchanged inputs, but init errors: the engine issues an update to let it finish initializing.
+    expect((await engine.preview([descriptor])).map((step) => step.op)).toEqual(["update"]);
     const next = await engine.up([descriptor]);
     expect(next.map((step) => step.op)).toEqual(["update"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.update);
     expect(engine.state()[engine.urnOf(descriptor.type, descriptor.name)]?.initErrors).toEqual([]);
     await engine.destroy();
     expect(readStore(app)[entry?.id ?? ""]).toBeUndefined();
@@ -230,7 +251,7 @@ describe("MiniEngine.refresh and destroy", () => {
     });
     const steps = await engine.refresh();
     expect(steps).toEqual([{ op: "refresh", urn: engine.urnOf(descriptor.type, descriptor.name), id, changed: true }]);
-    expect(calls(engine.lastRpcs)).toEqual(["read"]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.refresh);
     const entry = engine.state()[engine.urnOf(descriptor.type, descriptor.name)];
     expect(entry?.inputs["size"]).toBe(9);
     expect(entry?.outputs["size"]).toBe(9);
@@ -244,7 +265,19 @@ describe("MiniEngine.refresh and destroy", () => {
     const id = idOf(engine, descriptor);
     editStore(app, (objects) => delete objects[id]);
     expect(await engine.refresh()).toEqual([{ op: "gone", urn: engine.urnOf(descriptor.type, descriptor.name), id }]);
+    expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.refreshGone);
     expect(engine.state()).toEqual({});
+  });
+
+  it("a refresh that reads the object back clears its init errors, as the engine does", async () => {
+    const engine = newEngine();
+    const descriptor = thing(template, "half-refreshed", { name: "half-refreshed", failAfterCreate: true });
+    await engine.up([descriptor]);
+    const urn = engine.urnOf(descriptor.type, descriptor.name);
+    expect(engine.state()[urn]?.initErrors).toEqual(["readiness probe failed"]);
+    expect(await engine.refresh()).toEqual([expect.objectContaining({ op: "refresh" })]);
+    expect(engine.state()[urn]?.initErrors).toEqual([]);
+    await engine.destroy();
   });
 
   it("destroy deletes in reverse order, and succeeds when an object is already gone", async () => {

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { preparePackedInstall, REPO_ROOT, type PackedInstall } from "../harness/packed-package";
+import { packNeverBuiltCheckout, preparePackedInstall, REPO_ROOT, workingTreeHash, type PackedInstall } from "../harness/packed-package";
 import { FAKE_PACKAGE_DIR } from "./fake-package-app";
 
 /** Files of an npm tarball, relative to its `package/` folder. */
@@ -83,5 +83,34 @@ describe("global setup", () => {
     expect(fs.existsSync(path.join(installed, "dist", "sdk", "index.js"))).toBe(true);
     expect(fs.existsSync(path.join(installed, "provider"))).toBe(false);
     expect(tarballFiles(inject("packedTarball")).length).toBe(filesUnder(installed).length);
+  });
+});
+
+describe("packNeverBuiltCheckout", () => {
+  it("packs the working tree as a never-built checkout: the tree has no dist/, the tarball has the build", async () => {
+    const tree = await workingTreeHash();
+    expect(tree).toMatch(/^[0-9a-f]{40}$/);
+    const treeFiles = execFileSync("git", ["ls-tree", "-r", "--name-only", tree!], { cwd: REPO_ROOT, encoding: "utf8" }).split("\n");
+    expect(treeFiles.filter((file) => file.startsWith("dist/"))).toEqual([]);
+    expect(treeFiles).toContain("package.json");
+    const files = tarballFiles(await packNeverBuiltCheckout());
+    for (const built of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/sandbox/cli.js"]) expect(files).toContain(built);
+    expect(files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  it("reuses the tarball of an unchanged tree, and the tree hash follows uncommitted changes", async () => {
+    const first = await packNeverBuiltCheckout();
+    const started = Date.now();
+    expect(await packNeverBuiltCheckout()).toBe(first);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const before = await workingTreeHash();
+    const scratch = path.join(REPO_ROOT, "test", `.pack-selftest-${process.pid}.txt`);
+    fs.writeFileSync(scratch, "an uncommitted file");
+    try {
+      expect(await workingTreeHash()).not.toBe(before);
+    } finally {
+      fs.rmSync(scratch, { force: true });
+    }
+    expect(await workingTreeHash()).toBe(before);
   });
 });

@@ -19,16 +19,18 @@ declare module "vitest" {
 let install: PackedInstall | undefined;
 
 /**
- * Vitest globalSetup: packs the built package once per run and installs it into a temporary app
- * folder shared by all test files (provided as `packedAppDir`); removes it at teardown.
- * `npm test` builds first; when running vitest directly, run `npm run build` before.
+ * Vitest globalSetup: packs the package once per run — from a never-built checkout of the working
+ * tree, so `prepare` builds what the tarball holds, as for users (cached by tree hash) — and
+ * installs it into a temporary app folder shared by all test files (provided as `packedAppDir`);
+ * removes it at teardown. `npm test` builds first; when running vitest directly, run
+ * `npm run build` before (a few tests run the repository's own dist/).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const entry = path.join(REPO_ROOT, "dist", "sdk", "index.js");
   if (!fs.existsSync(entry)) {
     throw new Error(
       `${path.relative(REPO_ROOT, entry)} does not exist: run \`npm run build\` before vitest ` +
-        "(`npm test` does it for you). Host and program tests install the packed package from dist/.",
+        "(`npm test` does it for you). Some tests run the repository's own dist/ (e.g. the sandbox CLI).",
     );
   }
   install = await preparePackedInstall();

@@ -98,15 +98,28 @@ export interface MiniEngineOptions {
 const PROVIDER_KEY = "__provider";
 
 /**
- * Plays the Pulumi engine's RPC sequences (see design.md, "The engine contract") against a
- * {@link ProviderHost} and keeps a stack state, so tests can run preview/up/refresh/destroy
- * without the Pulumi CLI. Resources are processed in the given order, deletes in reverse order.
+ * Plays the Pulumi engine's RPC sequences against a {@link ProviderHost} and keeps a stack state,
+ * so tests can run preview/up/refresh/destroy without the Pulumi CLI. The sequences are the ones
+ * the real engine sends (test/harness/engine-sequences.ts, checked against the pinned CLI by
+ * test/engine). Resources are processed one at a time in the given order, deletes in reverse order.
+ *
+ * Where the model is knowingly simpler than the engine (docs/development.md lists it all): the
+ * engine starts a new provider host process for every pass (a preview, each of `pulumi up`'s two
+ * passes, a refresh, a destroy), this model keeps one host, configured once; the engine runs up to
+ * `--parallel` steps at once and takes registrations in the order they arrive; it also calls
+ * CheckConfig/DiffConfig, Handshake and GetPluginInfo, which the dynamic-provider host does not
+ * implement (UNIMPLEMENTED, constant answers), and this model does not.
  */
 export class MiniEngine {
   /** Every RPC this engine sent, in order. */
   readonly rpcs: RpcRecord[] = [];
-  /** The RPCs of the most recent operation. */
+  /**
+   * The RPCs of the most recent operation; for {@link up}, those of its update pass (what the
+   * update's own provider process receives), its preview pass's are in {@link lastPreviewRpcs}.
+   */
   lastRpcs: RpcRecord[] = [];
+  /** The RPCs of the preview pass of the most recent {@link up} ([] with `skipPreview`). */
+  lastPreviewRpcs: RpcRecord[] = [];
 
   private readonly host: ProviderHost;
   private readonly options: MiniEngineOptions;
@@ -115,6 +128,8 @@ export class MiniEngine {
   private readonly pending: Array<ResourceState & { urn: string }> = [];
   private readonly ciphertextSalt = randomBytes(16);
   private configured = false;
+  /** Where in the host's RPC log the current operation's reported RPCs start. */
+  private reportedFrom = 0;
 
   constructor(host: ProviderHost, options: MiniEngineOptions = {}) {
     this.host = host;
@@ -129,84 +144,93 @@ export class MiniEngine {
   /**
    * `pulumi preview`: Check(olds = stored inputs or {}, news) for every resource and, for existing
    * ones, Diff(id, olds = stored OUTPUTS, news = checked inputs) (plus the engine's second
-   * Check({}, news) when the diff asks for a replacement). Never Create/Update/Delete/Read.
+   * Check({}, news) when the diff asks for a replacement). Never Create/Update/Delete/Read. The
+   * first check failure ends the preview (the engine bails: later resources are not checked).
    */
   async preview(resources: ResourceDescriptor[]): Promise<Step[]> {
+    return this.operation(() => this.plan(resources));
+  }
+
+  /** The steps of a preview, without changing anything. */
+  private async plan(resources: ResourceDescriptor[]): Promise<Step[]> {
+    const steps: Step[] = [];
+    const wanted = new Set<string>();
+    for (const descriptor of customOnly(resources)) {
+      const urn = this.urnOf(descriptor.type, descriptor.name);
+      wanted.add(urn);
+      const news = plainInputs(descriptor);
+      const old = this.resources.get(urn);
+      const checked = await this.host.check(urn, old ? old.inputs : {}, news);
+      if (checked.failures.length > 0) {
+        steps.push({ op: "check-failed", urn, failures: checked.failures });
+        return steps;
+      }
+      if (!old) {
+        steps.push({ op: "create", urn });
+        continue;
+      }
+      const diff = await this.diff(urn, old, checked.inputs);
+      if (isReplace(diff)) {
+        const recheck = await this.host.check(urn, {}, news);
+        if (recheck.failures.length > 0) {
+          steps.push({ op: "check-failed", urn, failures: recheck.failures, diff });
+          return steps;
+        }
+        // The engine reports a replacement of a resource protected in the state and the program as
+        // an error, and (in a preview only) goes on with the next resources.
+        const refused = old.protect && descriptor.protect ? { error: replaceProtectedMessage(urn) } : {};
+        steps.push({ op: "replace", urn, id: old.id, diff, replaceOrder: replaceOrder(diff, descriptor), ...refused });
+      } else if (diff.changes === "some" || old.initErrors.length > 0) {
+        steps.push({ op: "update", urn, id: old.id, diff });
+      } else {
+        steps.push({ op: "same", urn, id: old.id, diff });
+      }
+    }
+    for (const entry of this.pending) steps.push({ op: "delete", urn: entry.urn, id: entry.id });
+    for (const [urn, old] of [...this.resources].reverse()) {
+      if (!wanted.has(urn)) steps.push({ op: "delete", urn, id: old.id });
+    }
+    return steps;
+  }
+
+  /**
+   * `pulumi up`: a preview pass first — any check failure there stops the update before anything
+   * is applied — then the update pass, resource by resource: Check(olds = stored inputs or {},
+   * news), then Create(checked) for a new one, or Diff → Update / replacement for an existing one.
+   * Replacements run a second Check({}, news), then Create-new + Delete-old (the old one is deleted
+   * after all creates/updates, like the engine) or Delete-old + Create-new when
+   * `deleteBeforeReplace`. Resources no longer registered are deleted in reverse order. The first
+   * failing RPC stops the update (its step carries `error`); what was applied before it stays.
+   *
+   * `skipPreview` is `pulumi up --skip-preview` (and the Automation API's `up`): no preview pass,
+   * so the resources before a failing check are still applied.
+   */
+  async up(resources: ResourceDescriptor[], options: { skipPreview?: boolean } = {}): Promise<Step[]> {
     return this.operation(async () => {
+      this.lastPreviewRpcs = [];
+      if (!options.skipPreview) {
+        const previewFrom = this.host.rpcLog.length;
+        const planned = await this.plan(resources);
+        this.lastPreviewRpcs = this.host.rpcLog.slice(previewFrom);
+        this.reportedFrom = this.host.rpcLog.length;
+        const failed = planned.filter((step) => step.op === "check-failed" || step.error !== undefined);
+        if (failed.length > 0) return failed;
+      }
       const steps: Step[] = [];
+      for (const entry of [...this.pending]) {
+        if (!(await this.deletePending(entry, steps))) return steps;
+      }
       const wanted = new Set<string>();
       for (const descriptor of customOnly(resources)) {
         const urn = this.urnOf(descriptor.type, descriptor.name);
         wanted.add(urn);
-        const news = plainInputs(descriptor);
-        const old = this.resources.get(urn);
-        const checked = await this.host.check(urn, old ? old.inputs : {}, news);
-        if (checked.failures.length > 0) {
-          steps.push({ op: "check-failed", urn, failures: checked.failures });
-          continue;
-        }
-        if (!old) {
-          steps.push({ op: "create", urn });
-          continue;
-        }
-        const diff = await this.diff(urn, old, checked.inputs);
-        if (isReplace(diff)) {
-          const recheck = await this.host.check(urn, {}, news);
-          if (recheck.failures.length > 0) {
-            steps.push({ op: "check-failed", urn, failures: recheck.failures, diff });
-            continue;
-          }
-          steps.push({ op: "replace", urn, id: old.id, diff, replaceOrder: replaceOrder(diff, descriptor) });
-        } else if (diff.changes === "some" || old.initErrors.length > 0) {
-          steps.push({ op: "update", urn, id: old.id, diff });
-        } else {
-          steps.push({ op: "same", urn, id: old.id, diff });
-        }
-      }
-      for (const entry of this.pending) steps.push({ op: "delete", urn: entry.urn, id: entry.id });
-      for (const [urn, old] of [...this.resources].reverse()) {
-        if (!wanted.has(urn)) steps.push({ op: "delete", urn, id: old.id });
-      }
-      return steps;
-    });
-  }
-
-  /**
-   * `pulumi up` (after a successful preview): first Check for every resource — any failure stops
-   * the update before anything is created, as `pulumi up` does after its preview — then per
-   * resource Create(checked) for new ones, or Diff → Update / replacement for existing ones.
-   * Replacements run a second Check({}, news), then Create-new + Delete-old (the old one is
-   * deleted after all creates/updates, like the engine) or Delete-old + Create-new when
-   * `deleteBeforeReplace`. Resources no longer registered are deleted in reverse order.
-   * The first failing RPC stops the update (its step carries `error`).
-   */
-  async up(resources: ResourceDescriptor[]): Promise<Step[]> {
-    return this.operation(async () => {
-      const steps: Step[] = [];
-      const planned: Array<{ urn: string; descriptor: ResourceDescriptor; checked: PropertyMap }> = [];
-      let failed = false;
-
-      for (const entry of [...this.pending]) {
-        if (!(await this.deletePending(entry, steps))) return steps;
-      }
-
-      for (const descriptor of customOnly(resources)) {
-        const urn = this.urnOf(descriptor.type, descriptor.name);
         const old = this.resources.get(urn);
         const checked = await this.host.check(urn, old ? old.inputs : {}, plainInputs(descriptor));
         if (checked.failures.length > 0) {
           steps.push({ op: "check-failed", urn, failures: checked.failures });
-          failed = true;
-          continue;
+          return steps;
         }
-        planned.push({ urn, descriptor, checked: checked.inputs });
-      }
-      if (failed) return steps;
-
-      const wanted = new Set(planned.map((plan) => plan.urn));
-      for (const { urn, descriptor, checked } of planned) {
-        const ok = await this.apply(urn, descriptor, checked, steps);
-        if (!ok) return steps;
+        if (!(await this.apply(urn, descriptor, checked.inputs, steps))) return steps;
       }
       for (const entry of [...this.pending]) {
         if (!(await this.deletePending(entry, steps))) return steps;
@@ -220,35 +244,41 @@ export class MiniEngine {
   }
 
   /**
-   * `pulumi refresh`: Read(id, properties = outputs, inputs) for every resource. An empty id means
-   * the object is gone (removed from state); returned inputs replace the stored inputs.
+   * `pulumi refresh --skip-preview` (`pulumi refresh` runs the same reads once more in a preview
+   * pass first): Read(id, properties = outputs, inputs) for every resource. An empty id means the
+   * object is gone (removed from state); returned inputs replace the stored inputs, a returned id
+   * replaces the stored one, and a successful read clears init errors. Then, like the engine, a
+   * Diff of the refreshed state against the old inputs — what a no-change `up` right after would
+   * show — decides whether the step is reported as changed (the CLI shows it as an update).
    */
   async refresh(): Promise<Step[]> {
     return this.operation(async () => {
       const steps: Step[] = [];
       for (const [urn, old] of [...this.resources]) {
         let result;
+        let diff: DiffResult;
         try {
           result = await this.host.read(urn, old.id, old.outputs, old.inputs);
+          if (result.id === "") {
+            this.resources.delete(urn);
+            steps.push({ op: "gone", urn, id: old.id });
+            continue;
+          }
+          // The engine passes the refreshed inputs/outputs as the olds and the old inputs as the news.
+          diff = await this.engineDiff(urn, result.id, result.properties, result.inputs ?? old.inputs, old.inputs);
         } catch (error) {
           steps.push({ op: "read-failed", urn, id: old.id, error: messageOf(error) });
           continue;
         }
-        if (result.id === "") {
-          this.resources.delete(urn);
-          steps.push({ op: "gone", urn, id: old.id });
-          continue;
-        }
-        const inputs = result.inputs ?? old.inputs;
-        const changed = !isDeepStrictEqual(result.properties, old.outputs) || !isDeepStrictEqual(inputs, old.inputs);
         this.resources.set(urn, {
           ...old,
           id: result.id,
-          inputs,
+          inputs: result.inputs ?? old.inputs,
           outputs: result.properties,
           secretOutputKeys: union(old.secretOutputKeys, secretOutputKeysFor(result.properties, old)),
+          initErrors: [],
         });
-        steps.push({ op: "refresh", urn, id: result.id, changed });
+        steps.push({ op: "refresh", urn, id: result.id, changed: diff.changes === "some" });
       }
       return steps;
     });
@@ -312,6 +342,7 @@ export class MiniEngine {
 
   private async operation(run: () => Promise<Step[]>): Promise<Step[]> {
     const start = this.host.rpcLog.length;
+    this.reportedFrom = start;
     try {
       if (!this.configured) {
         await this.host.configure(this.options.config ?? {}, { secretKeys: this.options.secretConfigKeys ?? [] });
@@ -319,16 +350,23 @@ export class MiniEngine {
       }
       return await run();
     } finally {
-      this.lastRpcs = this.host.rpcLog.slice(start);
-      this.rpcs.push(...this.lastRpcs);
+      const configure = this.host.rpcLog.slice(start, start + 1).filter((record) => record.method === "configure");
+      const reported = this.host.rpcLog.slice(Math.max(this.reportedFrom, start + configure.length));
+      this.lastRpcs = [...configure, ...reported];
+      this.rpcs.push(...this.host.rpcLog.slice(start));
     }
   }
 
-  /** Diff as the engine does it: provider Diff, then its own input comparison for "unknown". */
+  /** Diff of a stored resource against new inputs, as the engine does it. */
   private async diff(urn: string, old: ResourceState, news: PropertyMap): Promise<DiffResult> {
-    const diff = await this.host.diff(urn, old.id, old.outputs, news, old.inputs);
+    return this.engineDiff(urn, old.id, old.outputs, old.inputs, news);
+  }
+
+  /** The provider's Diff, then (for "unknown") the engine's own comparison of old and new inputs. */
+  private async engineDiff(urn: string, id: string, oldOutputs: PropertyMap, oldInputs: PropertyMap, news: PropertyMap): Promise<DiffResult> {
+    const diff = await this.host.diff(urn, id, oldOutputs, news, oldInputs);
     if (diff.changes === "unknown") {
-      return { ...diff, changes: isDeepStrictEqual(old.inputs, news) ? "none" : "some" };
+      return { ...diff, changes: isDeepStrictEqual(oldInputs, news) ? "none" : "some" };
     }
     return diff;
   }
@@ -348,7 +386,7 @@ export class MiniEngine {
 
     if (isReplace(diff)) {
       if (old.protect && descriptor.protect) {
-        steps.push({ op: "replace", urn, id: old.id, diff, error: `unable to replace protected resource ${urn}` });
+        steps.push({ op: "replace", urn, id: old.id, diff, error: replaceProtectedMessage(urn) });
         return false;
       }
       const recheck = await this.host.check(urn, {}, plainInputs(descriptor));
@@ -393,7 +431,7 @@ export class MiniEngine {
         urn,
         id: old.id,
         diff,
-        error: messageOf(error),
+        error: initFailed ? initErrorMessage(initFailed.reasons) : messageOf(error),
         ...(initFailed ? { initFailed: { id: initFailed.id, reasons: initFailed.reasons } } : {}),
       });
       return false;
@@ -427,7 +465,7 @@ export class MiniEngine {
         ...step,
         urn,
         ...(initFailed ? { id: initFailed.id, initFailed: { id: initFailed.id, reasons: initFailed.reasons } } : {}),
-        error: messageOf(error),
+        error: initFailed ? initErrorMessage(initFailed.reasons) : messageOf(error),
       });
       return false;
     }
@@ -437,7 +475,7 @@ export class MiniEngine {
   private async deleteResource(urn: string, old: ResourceState, steps: Step[], replacedId?: string): Promise<boolean> {
     const replaced = replacedId === undefined ? {} : { replacedId };
     if (old.protect) {
-      steps.push({ op: "delete", urn, id: old.id, ...replaced, error: `unable to delete protected resource ${urn}` });
+      steps.push({ op: "delete", urn, id: old.id, ...replaced, error: deleteProtectedMessage(urn) });
       return false;
     }
     try {
@@ -560,6 +598,33 @@ function secretOutputKeysFor(
 
 function union(a: string[], b: string[]): string[] {
   return [...new Set([...a, ...b])];
+}
+
+/**
+ * What the engine shows for an ErrorResourceInitFailed: only the reasons, as go-multierror lists
+ * them (plugin.InitError); the gRPC message is dropped.
+ */
+export function initErrorMessage(reasons: string[]): string {
+  if (reasons.length === 0) return "resource init failed";
+  if (reasons.length === 1) return `1 error occurred:\n\t* ${reasons[0]}\n\n`;
+  return `${reasons.length} errors occurred:\n\t${reasons.map((reason) => `* ${reason}`).join("\n\t")}\n\n`;
+}
+
+/** The engine's error for a replacement of a resource protected in the state and the program. */
+function replaceProtectedMessage(urn: string): string {
+  return (
+    `unable to replace resource "${urn}"\nas it is currently marked for protection. To unprotect the resource, ` +
+    "remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`"
+  );
+}
+
+/** The engine's error for a delete of a protected resource (deploy.deleteProtectedError). */
+function deleteProtectedMessage(urn: string): string {
+  return (
+    `resource "${urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, ` +
+    "either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the command:\n" +
+    `\`pulumi state unprotect '${urn}'\``
+  );
 }
 
 function messageOf(error: unknown): string {

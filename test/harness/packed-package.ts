@@ -11,7 +11,10 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Options of {@link preparePackedInstall}. */
 export interface PreparePackedInstallOptions {
-  /** Folder of the package to pack; defaults to the repository (which must have been built). */
+  /**
+   * Folder of the package to pack. Default: this repository, packed the way a user gets it — from
+   * a checkout that was never built (see {@link packNeverBuiltCheckout}).
+   */
   packageDir?: string;
   /**
    * `node_modules` whose entries are linked into the app, so the packed package and programs in
@@ -44,7 +47,9 @@ interface NpmPackEntry {
  * dependency is a symlink into the repo's `node_modules`, so everything shares one module instance
  * per package (most importantly one `@pulumi/pulumi`).
  *
- * For the repository itself `npm run build` must have produced `dist/` first.
+ * The repository itself is packed from a never-built copy of its working tree, so its `prepare`
+ * script (the build) is what puts `dist/` into the tarball, as for `npm pack`, `npm publish` and
+ * `npm install <git url>` by users.
  */
 export async function preparePackedInstall(options: PreparePackedInstallOptions = {}): Promise<PackedInstall> {
   const packageDir = path.resolve(options.packageDir ?? REPO_ROOT);
@@ -59,7 +64,10 @@ export async function preparePackedInstall(options: PreparePackedInstallOptions 
     const packDir = path.join(workDir, "pack");
     const appDir = path.join(workDir, "app");
     await fs.promises.mkdir(packDir);
-    const tarball = await npmPack(packageDir, packDir);
+    const tarball =
+      options.packageDir === undefined
+        ? await copyInto(await packNeverBuiltCheckout(), packDir)
+        : await npmPack(packageDir, packDir, { ignoreScripts: true });
 
     const installDir = path.join(appDir, "node_modules", ...packageName.split("/"));
     await fs.promises.mkdir(installDir, { recursive: true });
@@ -89,12 +97,12 @@ function readPackageName(packageDir: string): string {
   return manifest.name;
 }
 
-async function npmPack(packageDir: string, destination: string): Promise<string> {
+async function npmPack(packageDir: string, destination: string, options: { ignoreScripts: boolean }): Promise<string> {
   let stdout: string;
   try {
     ({ stdout } = await execFileAsync(
       "npm",
-      ["pack", "--ignore-scripts", "--json", "--pack-destination", destination],
+      ["pack", ...(options.ignoreScripts ? ["--ignore-scripts"] : []), "--json", "--pack-destination", destination],
       { cwd: packageDir, maxBuffer: 64 * 1024 * 1024 },
     ));
   } catch (error) {
@@ -127,4 +135,89 @@ async function linkDependencies(from: string, to: string, skip: ReadonlySet<stri
     }
     await fs.promises.symlink(source, path.join(to, entry.name), "dir");
   }
+}
+
+async function copyInto(file: string, dir: string): Promise<string> {
+  const target = path.join(dir, path.basename(file));
+  await fs.promises.copyFile(file, target);
+  return target;
+}
+
+/** Where packed tarballs of the working tree are kept, one folder per tree hash (wiped by `npm ci`). */
+export const PACK_CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "pulumi-telecom-pack");
+
+/**
+ * The git tree of the working tree as it is now — HEAD plus every change and every file not
+ * ignored, committed or not — written with a temporary index (the real index is not touched).
+ * Undefined when the repository is not a git checkout.
+ */
+export async function workingTreeHash(repo: string = REPO_ROOT): Promise<string | undefined> {
+  const git = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    execFileAsync("git", args, { cwd: repo, env, maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout.trim());
+  const top = await git(["rev-parse", "--show-toplevel"]).catch(() => undefined);
+  if (top === undefined || fs.realpathSync(top) !== fs.realpathSync(repo)) return undefined;
+  const indexDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "pulumi-telecom-index-"));
+  try {
+    const env = { ...process.env, GIT_INDEX_FILE: path.join(indexDir, "index") };
+    const hasHead = await git(["rev-parse", "--verify", "--quiet", "HEAD"]).then(() => true, () => false);
+    if (hasHead) await git(["read-tree", "HEAD"], env);
+    await git(["add", "--all", "."], env);
+    return await git(["write-tree"], env);
+  } finally {
+    await fs.promises.rm(indexDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm pack` of a checkout of this repository that was never built: the working tree (see
+ * {@link workingTreeHash}) is exported with `git archive` into a temporary folder with no `dist/`,
+ * the repository's installed `node_modules` is linked in (what `npm ci` would install there), and
+ * `npm pack` runs there with its scripts, so the package's `prepare` builds what goes into the
+ * tarball. The tarball is cached in {@link PACK_CACHE_DIR} by tree hash: a run without changes
+ * since the last one reuses it. Returns the tarball's path (in the cache: copy it, do not move it).
+ *
+ * Outside a git checkout the repository folder itself is packed (its `prepare` still builds).
+ */
+export async function packNeverBuiltCheckout(): Promise<string> {
+  const tree = await workingTreeHash();
+  if (tree === undefined) {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "pulumi-telecom-pack-"));
+    return npmPack(REPO_ROOT, dir, { ignoreScripts: false });
+  }
+  const cacheDir = path.join(PACK_CACHE_DIR, tree);
+  const cached = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).find((name) => name.endsWith(".tgz")) : undefined;
+  if (cached) return path.join(cacheDir, cached);
+
+  const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), "pulumi-telecom-checkout-"));
+  try {
+    const checkout = path.join(work, "checkout");
+    await fs.promises.mkdir(checkout);
+    const archive = path.join(work, "tree.tar");
+    await execFileAsync("git", ["archive", "--format=tar", "-o", archive, tree], { cwd: REPO_ROOT });
+    await execFileAsync("tar", ["-xf", archive, "-C", checkout]);
+    if (fs.existsSync(path.join(checkout, "dist"))) throw new Error(`git tree ${tree} holds a dist/ folder: it must never be committed`);
+    await fs.promises.symlink(path.join(REPO_ROOT, "node_modules"), path.join(checkout, "node_modules"), "dir");
+    const staging = path.join(work, "pack");
+    await fs.promises.mkdir(staging);
+    const tarball = await npmPack(checkout, staging, { ignoreScripts: false });
+    await fs.promises.mkdir(cacheDir, { recursive: true });
+    // Copy then rename, so a concurrent run never sees half a tarball.
+    const target = path.join(cacheDir, path.basename(tarball));
+    await fs.promises.copyFile(tarball, `${target}.${process.pid}`);
+    await fs.promises.rename(`${target}.${process.pid}`, target);
+    await pruneOldPacks(cacheDir);
+    return target;
+  } finally {
+    await fs.promises.rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the cache small: the 5 most recently made tree folders stay. */
+async function pruneOldPacks(keep: string): Promise<void> {
+  const entries = await fs.promises.readdir(PACK_CACHE_DIR);
+  const dated = await Promise.all(
+    entries.map(async (name) => ({ dir: path.join(PACK_CACHE_DIR, name), mtime: (await fs.promises.stat(path.join(PACK_CACHE_DIR, name))).mtimeMs })),
+  );
+  const old = dated.filter((entry) => entry.dir !== keep).sort((a, b) => b.mtime - a.mtime).slice(4);
+  await Promise.all(old.map((entry) => fs.promises.rm(entry.dir, { recursive: true, force: true })));
 }

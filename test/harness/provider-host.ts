@@ -144,6 +144,13 @@ export function withoutUndefined(value: unknown): unknown {
   return value;
 }
 
+/** The engine also sends the resource's name and type (the URN's last two parts). */
+function setNameAndType(request: { setName(name: string): unknown; setType(type: string): unknown }, urn: string): void {
+  const parts = urn.split("::");
+  request.setName(parts[parts.length - 1] ?? "");
+  request.setType(parts[parts.length - 2] ?? "");
+}
+
 /** Collects a child's stderr and exit status from the moment it is spawned. */
 class ProcessOutput {
   stderr = "";
@@ -273,9 +280,10 @@ export class ProviderHost {
   }
 
   /**
-   * Sends Configure with the flat stack config (`{"forpost:url": "http://..."}`) as `args` and as
-   * `variables`, like the engine. Keys in `secretKeys` travel wrapped as secrets in `args`
-   * (the host unwraps them). The host passes the config to `provider.configure` when it first
+   * Sends Configure like the engine configures the default `pulumi-nodejs` provider: the flat stack
+   * config (`{"forpost:url": "http://..."}`) as `args`, keys in `secretKeys` wrapped as secrets
+   * (the host unwraps them), and as `variables` under `pulumi-nodejs:config:<key>`, in plaintext
+   * (the host reads only `args`). The host passes the config to `provider.configure` when it first
    * deserializes each provider text, i.e. at the first Check/Diff/Create/... after this call.
    */
   async configure(config: Record<string, string>, options: { secretKeys?: string[] } = {}): Promise<void> {
@@ -288,9 +296,13 @@ export class ProviderHost {
     const request = new provider.ConfigureRequest();
     request.setArgs(struct.Struct.fromJavaScript(args as Record<string, StructPb.JavaScriptValue>));
     const variables = request.getVariablesMap();
-    for (const [key, value] of Object.entries(config)) variables.set(key, value);
+    for (const [key, value] of Object.entries(config)) variables.set(`pulumi-nodejs:config:${key}`, value);
     request.setAcceptsecrets(true);
     request.setAcceptresources(true);
+    request.setSendsOldInputs(true);
+    request.setSendsOldInputsToDelete(true);
+    request.setName("default");
+    request.setType("pulumi:providers:pulumi-nodejs");
     await this.unary("configure", "", request);
     this.configuredFlag = true;
   }
@@ -299,6 +311,7 @@ export class ProviderHost {
   async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     const request = new this.wire.provider.CheckRequest();
     request.setUrn(urn);
+    setNameAndType(request, urn);
     request.setOlds(this.toStruct(olds));
     request.setNews(this.toStruct(news));
     const response = (await this.unary("check", urn, request)) as ProviderPb.CheckResponse;
@@ -321,6 +334,7 @@ export class ProviderHost {
   ): Promise<DiffResult> {
     const request = new this.wire.provider.DiffRequest();
     request.setUrn(urn);
+    setNameAndType(request, urn);
     request.setId(id);
     request.setOlds(this.toStruct(olds));
     request.setNews(this.toStruct(news));
@@ -339,6 +353,7 @@ export class ProviderHost {
   async create(urn: string, properties: PropertyMap): Promise<CreateResult> {
     const request = new this.wire.provider.CreateRequest();
     request.setUrn(urn);
+    setNameAndType(request, urn);
     request.setProperties(this.toStruct(properties));
     const response = (await this.unary("create", urn, request)) as ProviderPb.CreateResponse;
     return { id: response.getId(), properties: this.fromStruct(response.getProperties()) };
@@ -348,6 +363,7 @@ export class ProviderHost {
   async read(urn: string, id: string, properties: PropertyMap, inputs: PropertyMap): Promise<ReadResult> {
     const request = new this.wire.provider.ReadRequest();
     request.setUrn(urn);
+    setNameAndType(request, urn);
     request.setId(id);
     request.setProperties(this.toStruct(properties));
     request.setInputs(this.toStruct(inputs));
@@ -369,6 +385,7 @@ export class ProviderHost {
   ): Promise<UpdateResult> {
     const request = new this.wire.provider.UpdateRequest();
     request.setUrn(urn);
+    setNameAndType(request, urn);
     request.setId(id);
     request.setOlds(this.toStruct(olds));
     request.setNews(this.toStruct(news));
@@ -381,6 +398,7 @@ export class ProviderHost {
   async delete(urn: string, id: string, properties: PropertyMap, oldInputs?: PropertyMap): Promise<void> {
     const request = new this.wire.provider.DeleteRequest();
     request.setUrn(urn);
+    setNameAndType(request, urn);
     request.setId(id);
     request.setProperties(this.toStruct(properties));
     if (oldInputs) request.setOldInputs(this.toStruct(oldInputs));

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../sandbox";
+import { configRecord, BILLING } from "../engine/example-lifecycles";
 import { useHostFixture, withInputs, without } from "../harness/host-fixture";
 import { MiniEngine } from "../harness/mini-engine";
 import type { Registration } from "../harness/program-under-mocks";
@@ -68,7 +69,7 @@ describe("BillingHome through the provider host", () => {
   });
 
   it("updates in place with CLN_HOME_EDIT P_OP 0", async () => {
-    registrations = await program({ "billing-example:street": "проспект Победы" });
+    registrations = await program(configRecord(BILLING.inPlace.config));
     clearVendorLog();
     expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
     expect(vendorCalls()).toEqual([]);

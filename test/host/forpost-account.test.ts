@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../sandbox";
+import { configRecord, FORPOST } from "../engine/example-lifecycles";
 import { useHostFixture, withInputs } from "../harness/host-fixture";
 import { MiniEngine } from "../harness/mini-engine";
 import type { Registration } from "../harness/program-under-mocks";
@@ -74,7 +75,7 @@ describe("ForpostAccount through the provider host", () => {
   });
 
   it("updates in place, sending EditAccount with only the changed field", async () => {
-    registrations = await program({ "forpost-example:maxCameraCount": "16" });
+    registrations = await program(configRecord(FORPOST.inPlace.config));
     clearVendorLog();
     expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
     expect(vendorCalls()).toEqual([]);

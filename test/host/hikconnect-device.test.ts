@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../sandbox";
+import { configRecord, HIKCONNECT } from "../engine/example-lifecycles";
 import { useHostFixture, withInputs } from "../harness/host-fixture";
 import { MiniEngine, stripSecrets } from "../harness/mini-engine";
 import type { Registration } from "../harness/program-under-mocks";
@@ -97,7 +98,7 @@ describe("HikDevice through the provider host", () => {
   });
 
   it("renames in place with devices/update carrying only the id and the name", async () => {
-    registrations = await program({ "hikconnect-example:name": "Back door" });
+    registrations = await program(configRecord(HIKCONNECT.inPlace.config));
     clearVendorLog();
     expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
     expect(vendorCalls()).toEqual([]);
@@ -126,7 +127,7 @@ describe("HikDevice through the provider host", () => {
 
   it("replaces on a new verification code, deleting the old device first", async () => {
     emulator().devices.registerPhysical({ ...PHYSICAL[0]!, verifyCode: "TESTA2" }); // the device was reset with a new code
-    registrations = await program({ "hikconnect-example:name": "Back door", "hikconnect-example:verifyCode": "TESTA2" });
+    registrations = await program({ ...configRecord(HIKCONNECT.inPlace.config), "hikconnect-example:verifyCode": "TESTA2" });
     clearVendorLog();
     const [plan] = await engine.preview(registrations);
     expect(plan).toMatchObject({ op: "replace", replaceOrder: "delete-before-create", diff: { replaces: ["verifyCode"] } });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../sandbox";
+import { configRecord, VSAAS } from "../engine/example-lifecycles";
 import { useHostFixture, withInputs } from "../harness/host-fixture";
 import { MiniEngine } from "../harness/mini-engine";
 import type { Registration } from "../harness/program-under-mocks";
@@ -91,7 +92,7 @@ describe("VsaasOrganization through the provider host", () => {
   });
 
   it("updates the tariffs in place with one PUT of the declared list, keeping the default", async () => {
-    registrations = await program({ "vsaas-example:tariffPlanIds": "[549,550]" });
+    registrations = await program(configRecord(VSAAS.inPlace.config));
     clearVendorLog();
     const preview = await engine.preview(registrations);
     expect(preview).toMatchObject([{ op: "update", diff: { changes: "some", replaces: [] } }]);
@@ -105,7 +106,7 @@ describe("VsaasOrganization through the provider host", () => {
   });
 
   it("shows a plan removed outside Pulumi as drift on refresh; the next up restores it", async () => {
-    emulator().organizations.removeTariffPlan(797, 550);
+    VSAAS.drift.make(sandbox, "797"); // the plan 550 removed in the billing
     expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: true }]);
     expect(onlyState().inputs.tariffPlanIds).toEqual([549]);
     expect(ops(await engine.preview(registrations))).toEqual(["update"]);
@@ -131,15 +132,15 @@ describe("VsaasOrganization through the provider host", () => {
   });
 
   it("refuses to replace a protected organization; a new title replaces it (create new, delete old)", async () => {
-    const renamed = await program({ "vsaas-example:tariffPlanIds": "[549,550]", "vsaas-example:title": "Ivanov household" });
+    const renamed = await program(configRecord([...VSAAS.inPlace.config, ...VSAAS.replace!.config]));
     clearVendorLog();
     expect(await engine.preview(renamed)).toMatchObject([{ op: "replace", diff: { replaces: ["title"] } }]);
     expect(vendorCalls()).toEqual([]);
     // protect: true on both the state and the program → the engine refuses before any vendor call.
-    const protectedProgram = await program({ "vsaas-example:tariffPlanIds": "[549,550]", "vsaas-example:protect": "true" });
+    const protectedProgram = await program({ ...configRecord(VSAAS.inPlace.config), "vsaas-example:protect": "true" });
     await engine.up(protectedProgram);
     const [refused] = await engine.up(renamed.map((r) => ({ ...r, protect: true })));
-    expect(refused).toMatchObject({ op: "replace", error: expect.stringMatching(/unable to replace protected resource/) });
+    expect(refused).toMatchObject({ op: "replace", error: expect.stringMatching(/unable to replace resource "[^"]+"\nas it is currently marked for protection/) });
     expect(vendorCalls()).toEqual([]);
     await engine.up(registrations.map((r) => ({ ...r, protect: false })));
     clearVendorLog();

@@ -103,8 +103,9 @@ describe("defineResource", () => {
     expect(error.id).toBe("1");
     // __provider is kept: the host stores these as outputs and loads the provider from them.
     expect(error.properties).toEqual({ name: "n", login: "l", objectId: 1, [DECLARED_KEY]: ["name", "login", "size"], __provider: "shim" });
-    expect(error.reasons).toEqual(["second step failed"]);
     expect(error.message).toMatch(/created 1, but a later step failed: second step failed/);
+    // The engine shows only the reasons (and stores them as initErrors): they carry the explanation.
+    expect(error.reasons).toEqual([error.message]);
     // The engine then calls Update with those properties: the missing size is applied.
     calls.length = 0;
     const { outs } = await thing.update("1", error.properties, { name: "n", login: "l", size: 2 });
