@@ -108,6 +108,9 @@ export const forpostCamera = defineResource({
   outputs,
   idPattern: /^\d+$/,
   idDoc: "the Forpost camera ID, digits, e.g. `7001`",
+  // A replacement keeps the name, which must be unique in the account (the natural key below):
+  // the new camera cannot be created while the old one still holds it, so the old one goes first.
+  deleteBeforeReplace: true,
   // Forpost has no unique key for cameras. Account + name is made one: creates refuse a name the
   // account already has, and a camera whose AddCamera answer was lost is found by it.
   naturalKey: {
