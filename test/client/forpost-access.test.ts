@@ -3,7 +3,7 @@ import { ADOPT_KEY, IMPORT_KEY } from "../../provider/core/adoption";
 import { ResourceInitError } from "../../provider/core/errors";
 import { forpostUserCameraAccess } from "../../provider/forpost/user-camera-access";
 import { ACCESS_CREATE_CALLS, ACCESS_INPUTS, PORTAL_ACCOUNT } from "../fixtures/forpost-subscriber";
-import { checkAndCreate, checked, useForpostSandbox } from "./forpost-setup";
+import { checkAndCreate, checked, failureOf, useForpostSandbox } from "./forpost-setup";
 
 /** ForpostUserCameraAccess's own methods against the emulator. */
 const t = useForpostSandbox();
@@ -15,7 +15,7 @@ function subscriber(contract = "C-2001") {
   return { account, user, camera };
 }
 const accessOf = (s: { user: number; camera: number }, extra: Record<string, unknown> = {}) => ({ userId: String(s.user), cameraId: String(s.camera), ...ACCESS_INPUTS, ...extra });
-const zero = { Review: 0, ViewArchive: 0, Admin: 0, PTZ: 0, Download: 0, Snapshot: 0 };
+const zero = { Review: 0, ViewArchive: 0, Admin: 0, PTZ: 0, Download: 0, Snapshot: 0 } as const;
 
 describe("forpostUserCameraAccess", () => {
   it("sets all six rights in one call; the id is <user>/<camera>; three calls", async () => {
@@ -74,7 +74,7 @@ describe("forpostUserCameraAccess", () => {
     expect(t.emulator.log.entries("UpdateUserCameraAccessRights")).toHaveLength(2);
     const s2 = subscriber("C-3");
     t.emulator.faults.set("GetUserCameraAccessRights", { after: 1, status: 500, body: { ErrorCode: 1, Error: "busy" }, times: 3 });
-    const error = await checkAndCreate(forpostUserCameraAccess, accessOf(s2)).catch((e) => e);
+    const error = await failureOf(checkAndCreate(forpostUserCameraAccess, accessOf(s2)));
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error.id).toBe(`${s2.user}/${s2.camera}`);
   });

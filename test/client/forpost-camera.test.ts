@@ -3,7 +3,7 @@ import { ADOPT_KEY, IMPORT_KEY } from "../../provider/core/adoption";
 import { ResourceInitError } from "../../provider/core/errors";
 import { forpostCamera } from "../../provider/forpost/camera";
 import { CAMERA_CREATE_CALLS, CAMERA_INPUTS, PORTAL_ACCOUNT } from "../fixtures/forpost-subscriber";
-import { checkAndCreate, checked, useForpostSandbox } from "./forpost-setup";
+import { checkAndCreate, checked, failureOf, useForpostSandbox } from "./forpost-setup";
 
 /** ForpostCamera's own methods (what the host calls) against the emulator. */
 const t = useForpostSandbox();
@@ -26,7 +26,7 @@ describe("forpostCamera: create", () => {
 
   it("with skipReachabilityCheck false, a camera Forpost cannot reach is refused with what to do; an online one is added", async () => {
     const a = account();
-    const error = await checkAndCreate(forpostCamera, cameraOf(a, { skipReachabilityCheck: false })).catch((e: Error) => e);
+    const error = await failureOf(checkAndCreate(forpostCamera, cameraOf(a, { skipReachabilityCheck: false })));
     expect(error.message).toMatch(/is not reachable[\s\S]*skipReachabilityCheck is false, so Forpost refuses a camera it cannot connect to/);
     expect(t.emulator.cameras.list()).toEqual([]);
     t.emulator.cameras.setReachable(["10.20.30.40"]);
@@ -96,7 +96,7 @@ describe("forpostCamera: create", () => {
     const a = account();
     t.configure({ "forpost:timeoutSeconds": "1" });
     t.emulator.faults.set("AddCamera", { latencyMs: 1500, times: 1 });
-    const error = await checkAndCreate(forpostCamera, cameraOf(a)).catch((e) => e);
+    const error = await failureOf(checkAndCreate(forpostCamera, cameraOf(a)));
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error.id).toMatch(/^pending:/);
     await new Promise((r) => setTimeout(r, 800));
@@ -108,7 +108,7 @@ describe("forpostCamera: create", () => {
   it("keeps a camera whose read-back failed in the state", async () => {
     const a = account();
     t.emulator.faults.set("GetCameras", { after: 1, status: 500, body: { ErrorCode: 1, Error: "busy" }, times: 3 });
-    const error = await checkAndCreate(forpostCamera, cameraOf(a)).catch((e) => e);
+    const error = await failureOf(checkAndCreate(forpostCamera, cameraOf(a)));
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error.id).toBe("7001");
     expect(error.properties).toMatchObject({ name: "Подъезд", cameraId: 7001, password: CAMERA_INPUTS.password });
@@ -134,7 +134,8 @@ describe("forpostCamera: update, refresh, delete", () => {
     expect(t.sent("EditCamera")).toEqual([{ ID: "7001", Password: "***", IPOrDomain: "10.20.30.41", IsSound: "1", SkipCameraCheck: "1" }]);
     expect(t.emulator.cameras.passwordMatches(7001, "test-only-camera-pw-2")).toBe(true);
     expect(after).toMatchObject({ isSound: true, ipOrDomain: "10.20.30.41" });
-    expect((await forpostCamera.diff(id, after, await checked(forpostCamera, cameraOf(a, { masterId: 2 }), after))).replaces).toEqual(["masterId"]);
+    // The replacement keeps the name, unique per account: the old camera must go first.
+    expect(await forpostCamera.diff(id, after, await checked(forpostCamera, cameraOf(a, { masterId: 2 }), after))).toEqual({ changes: true, replaces: ["masterId"], deleteBeforeReplace: true });
     expect((await forpostCamera.diff(id, after, await checked(forpostCamera, cameraOf(a + 1), after))).replaces).toEqual(["accountId"]);
   });
 

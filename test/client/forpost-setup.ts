@@ -74,3 +74,13 @@ export async function checked(resource: TelecomResource, inputs: Record<string, 
   if (result.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
   return result.inputs;
 }
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function failureOf(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
+  return promise.then(
+    () => {
+      throw new Error("expected a failure, but it succeeded");
+    },
+    (error: Error) => error as Error & Record<string, any>,
+  );
+}

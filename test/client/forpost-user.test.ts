@@ -3,7 +3,7 @@ import { ADOPT_KEY, IMPORT_KEY } from "../../provider/core/adoption";
 import { ResourceInitError } from "../../provider/core/errors";
 import { forpostUser } from "../../provider/forpost/user";
 import { PORTAL_ACCOUNT, USER_CREATE_CALLS, USER_INPUTS } from "../fixtures/forpost-subscriber";
-import { checkAndCreate, checked, useForpostSandbox } from "./forpost-setup";
+import { checkAndCreate, checked, failureOf, useForpostSandbox } from "./forpost-setup";
 
 /** ForpostUser's own methods (what the host calls) against the emulator. */
 const t = useForpostSandbox();
@@ -49,7 +49,7 @@ describe("forpostUser: create", () => {
     const other = t.emulator.accounts.add({ ...PORTAL_ACCOUNT, ContractNumber: "C-2002" }).ID;
     t.emulator.users.add({ AccountID: other, Login: USER_INPUTS.login, Password: "portal-pw" });
     const a = account();
-    const error = await checkAndCreate(forpostUser, userOf(a)).catch((e: Error) => e);
+    const error = await failureOf(checkAndCreate(forpostUser, userOf(a)));
     expect(error.message).toMatch(/Forpost AddUser failed: parameter validation failed \(ErrorCode 2: Login "ivanov-family" is already taken\)\. If the login "ivanov-family" is taken: Forpost logins are unique across all accounts/);
     expect(t.emulator.users.list(a)).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe("forpostUser: create", () => {
     const a = account();
     t.emulator.faults.set("AddUser", { drop: "after", times: 1 });
     t.emulator.faults.set("GetAccountUsers", { after: 1, status: 500, body: { ErrorCode: 1, Error: "db down" } });
-    const error = await checkAndCreate(forpostUser, userOf(a)).catch((e) => e);
+    const error = await failureOf(checkAndCreate(forpostUser, userOf(a)));
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error.id).toMatch(/^pending:/);
     expect(error.message).toMatch(/could not tell whether Forpost created it \(login "ivanov-family"\)/);
@@ -104,7 +104,7 @@ describe("forpostUser: create", () => {
   it("keeps a user whose read-back failed in the state (the error carries its id)", async () => {
     const a = account();
     t.emulator.faults.set("GetAccountUsers", { after: 1, status: 500, body: { ErrorCode: 1, Error: "db busy" }, times: 3 });
-    const error = await checkAndCreate(forpostUser, userOf(a)).catch((e) => e);
+    const error = await failureOf(checkAndCreate(forpostUser, userOf(a)));
     expect(error).toBeInstanceOf(ResourceInitError);
     expect(error.id).toBe("5001");
     expect(error.properties).toMatchObject({ login: USER_INPUTS.login, userId: 5001 });
@@ -115,7 +115,7 @@ describe("forpostUser: create", () => {
   it("never lets the password out in an error, even when Forpost echoes it", async () => {
     const a = account();
     t.emulator.faults.set("AddUser", { status: 400, body: { ErrorCode: 2, Error: `Password ${USER_INPUTS.password} is too weak` } });
-    const error = await checkAndCreate(forpostUser, userOf(a)).catch((e: Error) => e);
+    const error = await failureOf(checkAndCreate(forpostUser, userOf(a)));
     expect(error.message).toContain("Password *** is too weak");
     expect(error.message).not.toContain(USER_INPUTS.password);
   });

@@ -34,7 +34,7 @@ const stack = (e: MiniEngine = engine, a: ResourceDescriptor = access) => resolv
 beforeAll(async () => {
   ({ sandbox, host, engine, config } = fixture);
   const regs = await program();
-  [account, camera, viewer, access] = ["acme", "front-door", "viewer", "viewer-front-door"].map((n) => named(regs, n)) as [ResourceDescriptor, ResourceDescriptor, ResourceDescriptor, ResourceDescriptor];
+  [account, camera, viewer, access] = ["acme", "front-door", "viewer", "viewer-front-door"].map((n) => named(regs, n)) as unknown as [ResourceDescriptor, ResourceDescriptor, ResourceDescriptor, ResourceDescriptor];
 });
 
 describe("ForpostUserCameraAccess through the provider host", () => {

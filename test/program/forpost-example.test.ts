@@ -187,7 +187,10 @@ describe("forpost functions in a program under mocks", () => {
 
   it("names the configuration keys when Forpost refuses the credentials, without echoing them", async () => {
     fs.writeFileSync(path.join(programDir, "functions.ts"), program);
-    const error = await run({ "forpost:adminPassword": "wrong-mock-pw" }, { programFile: "functions.ts" }).catch((e: ProgramRunError) => e);
+    const error = await run({ "forpost:adminPassword": "wrong-mock-pw" }, { programFile: "functions.ts" }).then(
+      () => expect.fail("the program should have failed"),
+      (e: ProgramRunError) => e,
+    );
     expect(error.message + error.stderr).toMatch(/access denied \(ErrorCode 3[\s\S]*forpost:adminPassword \/ FORPOST_ADMIN_PASSWORD/);
     expect(error.message + error.stderr).not.toContain("wrong-mock-pw");
   });
