@@ -49,12 +49,57 @@ const addable = (devices: readonly PhysicalDeviceInput[]) => devices.filter((d) 
 
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
 
+/** The Forpost account the user, camera and access benches put their objects in (made once, not counted). */
+const benchAccounts = new WeakMap<object, string>();
+function benchAccount(s: RunningSandbox): string {
+  const e = s.forpost.emulator;
+  let id = benchAccounts.get(e);
+  if (!id) {
+    const account = e.accounts.add({
+      Name: "Bench subscriber",
+      ContractNumber: "BENCH-SUBSCRIBER",
+      MaxCameraCount: 10_000,
+      MaxLoginCount: 10_000,
+      MaxCameraOnlineTranslationCount: 1,
+      MaxCameraArchivalTranslationCount: 1,
+      MaxCameraUserOnlineTranslationCount: 1,
+      MaxCameraUserArchivalTranslationCount: 1,
+    });
+    id = String(account.ID);
+    benchAccounts.set(e, id);
+  }
+  return id;
+}
+
 /** By resource token; every resource of the registry needs one (the bench says which lack it). */
 const CASES: Record<string, BenchCase> = {
   "forpost:Account": {
     emulator: (s) => s.forpost.emulator,
     inputs: (_, i) => ({ ...ACME_INPUTS, contractNumber: `BENCH-${i}` }),
     update: (i) => ({ ...i, maxCameraCount: 16 }),
+  },
+  "forpost:User": {
+    emulator: (s) => s.forpost.emulator,
+    // Logins are unique across Forpost; every user goes into one bench account.
+    inputs: (s, i) => ({ accountId: benchAccount(s), login: `bench-user-${i}`, password: "bench-only-user-pw", isReadOnly: true }),
+    update: (i) => ({ ...i, email: "bench@example.org" }),
+  },
+  "forpost:Camera": {
+    emulator: (s) => s.forpost.emulator,
+    inputs: (s, i) => ({ accountId: benchAccount(s), name: `Bench camera ${i}`, masterId: 1, login: "admin", ipOrDomain: "192.0.2.10", port: 554, protocol: "rtsp", streamPath: "/play.sdp" }),
+    update: (i) => ({ ...i, isSound: true }),
+  },
+  "forpost:UserCameraAccess": {
+    emulator: (s) => s.forpost.emulator,
+    // A viewer and a camera per object, made in the emulator directly (not counted).
+    inputs: (s, i) => {
+      const e = s.forpost.emulator;
+      const account = Number(benchAccount(s));
+      const user = e.users.add({ AccountID: account, Login: `bench-viewer-${i}`, Password: "bench-only-user-pw", IsReadOnly: 1 });
+      const camera = e.cameras.add({ AccountID: account, Name: `Bench access camera ${i}`, MasterID: 1, Login: "admin", IPOrDomain: "192.0.2.10", Port: 554 });
+      return { userId: String(user.ID), cameraId: String(camera.ID), review: true, viewArchive: true };
+    },
+    update: (i) => ({ ...i, snapshot: true }),
   },
   "stalker:Account": {
     emulator: (s) => s.stalker.emulator,

@@ -51,13 +51,25 @@ export const vendors: readonly VendorEntry[] = [
 
 export const resources: readonly ResourceEntry[] = [
   { className: "ForpostAccount", token: "forpost:Account", module: "forpost/account" },
+  { className: "ForpostUser", token: "forpost:User", module: "forpost/user" },
+  { className: "ForpostCamera", token: "forpost:Camera", module: "forpost/camera" },
+  { className: "ForpostUserCameraAccess", token: "forpost:UserCameraAccess", module: "forpost/user-camera-access" },
   { className: "StalkerAccount", token: "stalker:Account", module: "stalker/account" },
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
 ];
 
-export const functions: readonly FunctionEntry[] = [];
+export const functions: readonly FunctionEntry[] = [
+  { vendor: "forpost", name: "getTariffs", module: "forpost/functions" },
+  { vendor: "forpost", name: "getMasters", module: "forpost/functions" },
+  { vendor: "forpost", name: "getCameraModels", module: "forpost/functions" },
+  { vendor: "forpost", name: "getRecordTypes", module: "forpost/functions" },
+  { vendor: "forpost", name: "getProtocols", module: "forpost/functions" },
+  { vendor: "forpost", name: "getRtspTransports", module: "forpost/functions" },
+  { vendor: "forpost", name: "getPtzTypes", module: "forpost/functions" },
+  { vendor: "forpost", name: "getAuthProviders", module: "forpost/functions" },
+];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */
 export function exportName(entry: ResourceEntry): string {

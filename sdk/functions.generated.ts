@@ -3,7 +3,318 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { getTariffs as forpost_getTariffs } from "../provider/forpost/functions";
+import { getMasters as forpost_getMasters } from "../provider/forpost/functions";
+import { getCameraModels as forpost_getCameraModels } from "../provider/forpost/functions";
+import { getRecordTypes as forpost_getRecordTypes } from "../provider/forpost/functions";
+import { getProtocols as forpost_getProtocols } from "../provider/forpost/functions";
+import { getRtspTransports as forpost_getRtspTransports } from "../provider/forpost/functions";
+import { getPtzTypes as forpost_getPtzTypes } from "../provider/forpost/functions";
+import { getAuthProviders as forpost_getAuthProviders } from "../provider/forpost/functions";
 import { invokeFunction, invokeFunctionOutput } from "./invoke";
 import { assertSameType, type InputArgs } from "./telecom-resource";
 
-export {};
+/**
+ * Lookups in Forpost (Forpost cloud video surveillance, System API 1.6.9).
+ */
+export namespace forpost {
+  /**
+   * Arguments of {@link forpost.getTariffs}.
+   */
+  export interface GetTariffsArgs {
+    /**
+     * Only the tariff with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getTariffs.definition.args>["name"];
+    /**
+     * Only the tariffs with these names, in this order (each must match exactly one).
+     */
+    names?: z.input<typeof forpost_getTariffs.definition.args>["names"];
+  }
+  /**
+   * What {@link forpost.getTariffs} answers.
+   */
+  export type GetTariffsResult = z.output<typeof forpost_getTariffs.definition.result>;
+  /**
+   * The tariffs of this Forpost (GetTariffs), for a ForpostAccount's `allowedTariffIds` and
+   * `defaultCameraTariffId`. Filter by name: `forpost.getTariffsOutput({ name: "Архив 7 дней"
+   * }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-tariffs.md.
+   */
+  export function getTariffs(args?: GetTariffsArgs): Promise<GetTariffsResult> {
+    return invokeFunction(forpost_getTariffs, args);
+  }
+  /**
+   * The tariffs of this Forpost (GetTariffs), for a ForpostAccount's `allowedTariffIds` and
+   * `defaultCameraTariffId`. Filter by name: `forpost.getTariffsOutput({ name: "Архив 7 дней"
+   * }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-tariffs.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getTariffsOutput(args?: InputArgs<GetTariffsArgs>): pulumi.Output<GetTariffsResult> {
+    return invokeFunctionOutput(forpost_getTariffs, args);
+  }
+  assertSameType<GetTariffsArgs, z.input<typeof forpost_getTariffs.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getMasters}.
+   */
+  export interface GetMastersArgs {
+    /**
+     * Only the cluster with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getMasters.definition.args>["name"];
+    /**
+     * Only the clusters with these names, in this order (each must match exactly one).
+     */
+    names?: z.input<typeof forpost_getMasters.definition.args>["names"];
+  }
+  /**
+   * What {@link forpost.getMasters} answers.
+   */
+  export type GetMastersResult = z.output<typeof forpost_getMasters.definition.result>;
+  /**
+   * The clusters of this Forpost (GetMasters), for a ForpostCamera's `masterId`. Filter by name:
+   * `forpost.getMastersOutput({ name: "Москва-1" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-masters.md.
+   */
+  export function getMasters(args?: GetMastersArgs): Promise<GetMastersResult> {
+    return invokeFunction(forpost_getMasters, args);
+  }
+  /**
+   * The clusters of this Forpost (GetMasters), for a ForpostCamera's `masterId`. Filter by name:
+   * `forpost.getMastersOutput({ name: "Москва-1" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-masters.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getMastersOutput(args?: InputArgs<GetMastersArgs>): pulumi.Output<GetMastersResult> {
+    return invokeFunctionOutput(forpost_getMasters, args);
+  }
+  assertSameType<GetMastersArgs, z.input<typeof forpost_getMasters.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getCameraModels}.
+   */
+  export interface GetCameraModelsArgs {
+    /**
+     * Only models of the brand with this name (exactly one brand must match).
+     */
+    brand?: z.input<typeof forpost_getCameraModels.definition.args>["brand"];
+    /**
+     * Only the model with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getCameraModels.definition.args>["name"];
+  }
+  /**
+   * What {@link forpost.getCameraModels} answers.
+   */
+  export type GetCameraModelsResult = z.output<typeof forpost_getCameraModels.definition.result>;
+  /**
+   * Camera models with their brands (one GetCameraModelsAndBrands call), for a ForpostCamera's
+   * `cameraModelId`. Filter by brand and model name: `forpost.getCameraModelsOutput({ brand:
+   * "Hikvision", name: "DS-2CD2043G2-I" }).ids[0]`; a model name alone must be unique across
+   * brands.
+   *
+   * Reference: docs/api-docs/forpost/get-camera-models.md.
+   */
+  export function getCameraModels(args?: GetCameraModelsArgs): Promise<GetCameraModelsResult> {
+    return invokeFunction(forpost_getCameraModels, args);
+  }
+  /**
+   * Camera models with their brands (one GetCameraModelsAndBrands call), for a ForpostCamera's
+   * `cameraModelId`. Filter by brand and model name: `forpost.getCameraModelsOutput({ brand:
+   * "Hikvision", name: "DS-2CD2043G2-I" }).ids[0]`; a model name alone must be unique across
+   * brands.
+   *
+   * Reference: docs/api-docs/forpost/get-camera-models.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getCameraModelsOutput(args?: InputArgs<GetCameraModelsArgs>): pulumi.Output<GetCameraModelsResult> {
+    return invokeFunctionOutput(forpost_getCameraModels, args);
+  }
+  assertSameType<GetCameraModelsArgs, z.input<typeof forpost_getCameraModels.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getRecordTypes}.
+   */
+  export interface GetRecordTypesArgs {
+    /**
+     * Only the record type with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getRecordTypes.definition.args>["name"];
+  }
+  /**
+   * What {@link forpost.getRecordTypes} answers.
+   */
+  export type GetRecordTypesResult = z.output<typeof forpost_getRecordTypes.definition.result>;
+  /**
+   * Record types of this Forpost (GetRecordTypes), for a ForpostCamera's `recordTypeId` (0 means
+   * no recording and is not listed). Filter by name: `forpost.getRecordTypesOutput({ name: "…"
+   * }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-record-types.md.
+   */
+  export function getRecordTypes(args?: GetRecordTypesArgs): Promise<GetRecordTypesResult> {
+    return invokeFunction(forpost_getRecordTypes, args);
+  }
+  /**
+   * Record types of this Forpost (GetRecordTypes), for a ForpostCamera's `recordTypeId` (0 means
+   * no recording and is not listed). Filter by name: `forpost.getRecordTypesOutput({ name: "…"
+   * }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-record-types.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getRecordTypesOutput(args?: InputArgs<GetRecordTypesArgs>): pulumi.Output<GetRecordTypesResult> {
+    return invokeFunctionOutput(forpost_getRecordTypes, args);
+  }
+  assertSameType<GetRecordTypesArgs, z.input<typeof forpost_getRecordTypes.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getProtocols}.
+   */
+  export interface GetProtocolsArgs {
+    /**
+     * Only the protocol with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getProtocols.definition.args>["name"];
+  }
+  /**
+   * What {@link forpost.getProtocols} answers.
+   */
+  export type GetProtocolsResult = z.output<typeof forpost_getProtocols.definition.result>;
+  /**
+   * Protocols of this Forpost (GetProtocols), for a ForpostCamera's `protocol` (the ids are
+   * strings). Filter by name: `forpost.getProtocolsOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-protocols.md.
+   */
+  export function getProtocols(args?: GetProtocolsArgs): Promise<GetProtocolsResult> {
+    return invokeFunction(forpost_getProtocols, args);
+  }
+  /**
+   * Protocols of this Forpost (GetProtocols), for a ForpostCamera's `protocol` (the ids are
+   * strings). Filter by name: `forpost.getProtocolsOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-protocols.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getProtocolsOutput(args?: InputArgs<GetProtocolsArgs>): pulumi.Output<GetProtocolsResult> {
+    return invokeFunctionOutput(forpost_getProtocols, args);
+  }
+  assertSameType<GetProtocolsArgs, z.input<typeof forpost_getProtocols.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getRtspTransports}.
+   */
+  export interface GetRtspTransportsArgs {
+    /**
+     * Only the RTSP transport with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getRtspTransports.definition.args>["name"];
+  }
+  /**
+   * What {@link forpost.getRtspTransports} answers.
+   */
+  export type GetRtspTransportsResult = z.output<typeof forpost_getRtspTransports.definition.result>;
+  /**
+   * RTSP transports of this Forpost (GetRtspTransports), for a ForpostCamera's `rtspTransport`.
+   * Filter by name: `forpost.getRtspTransportsOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-rtsp-transports.md.
+   */
+  export function getRtspTransports(args?: GetRtspTransportsArgs): Promise<GetRtspTransportsResult> {
+    return invokeFunction(forpost_getRtspTransports, args);
+  }
+  /**
+   * RTSP transports of this Forpost (GetRtspTransports), for a ForpostCamera's `rtspTransport`.
+   * Filter by name: `forpost.getRtspTransportsOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-rtsp-transports.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getRtspTransportsOutput(args?: InputArgs<GetRtspTransportsArgs>): pulumi.Output<GetRtspTransportsResult> {
+    return invokeFunctionOutput(forpost_getRtspTransports, args);
+  }
+  assertSameType<GetRtspTransportsArgs, z.input<typeof forpost_getRtspTransports.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getPtzTypes}.
+   */
+  export interface GetPtzTypesArgs {
+    /**
+     * Only the PTZ type with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getPtzTypes.definition.args>["name"];
+  }
+  /**
+   * What {@link forpost.getPtzTypes} answers.
+   */
+  export type GetPtzTypesResult = z.output<typeof forpost_getPtzTypes.definition.result>;
+  /**
+   * PTZ types of this Forpost (GetPTZTypes), for a ForpostCamera's `ptzTypeId`. Filter by name:
+   * `forpost.getPtzTypesOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-ptz-types.md.
+   */
+  export function getPtzTypes(args?: GetPtzTypesArgs): Promise<GetPtzTypesResult> {
+    return invokeFunction(forpost_getPtzTypes, args);
+  }
+  /**
+   * PTZ types of this Forpost (GetPTZTypes), for a ForpostCamera's `ptzTypeId`. Filter by name:
+   * `forpost.getPtzTypesOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-ptz-types.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getPtzTypesOutput(args?: InputArgs<GetPtzTypesArgs>): pulumi.Output<GetPtzTypesResult> {
+    return invokeFunctionOutput(forpost_getPtzTypes, args);
+  }
+  assertSameType<GetPtzTypesArgs, z.input<typeof forpost_getPtzTypes.definition.args>>(true);
+
+  /**
+   * Arguments of {@link forpost.getAuthProviders}.
+   */
+  export interface GetAuthProvidersArgs {
+    /**
+     * Only the password check method with this name (exactly one must match).
+     */
+    name?: z.input<typeof forpost_getAuthProviders.definition.args>["name"];
+  }
+  /**
+   * What {@link forpost.getAuthProviders} answers.
+   */
+  export type GetAuthProvidersResult = z.output<typeof forpost_getAuthProviders.definition.result>;
+  /**
+   * Password check methods of this Forpost (GetAuthProviders), for a ForpostUser's
+   * `authProviderId`. Filter by name: `forpost.getAuthProvidersOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-auth-providers.md.
+   */
+  export function getAuthProviders(args?: GetAuthProvidersArgs): Promise<GetAuthProvidersResult> {
+    return invokeFunction(forpost_getAuthProviders, args);
+  }
+  /**
+   * Password check methods of this Forpost (GetAuthProviders), for a ForpostUser's
+   * `authProviderId`. Filter by name: `forpost.getAuthProvidersOutput({ name: "…" }).ids[0]`.
+   *
+   * Reference: docs/api-docs/forpost/get-auth-providers.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getAuthProvidersOutput(args?: InputArgs<GetAuthProvidersArgs>): pulumi.Output<GetAuthProvidersResult> {
+    return invokeFunctionOutput(forpost_getAuthProviders, args);
+  }
+  assertSameType<GetAuthProvidersArgs, z.input<typeof forpost_getAuthProviders.definition.args>>(true);
+}

@@ -5,6 +5,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { ResourceOutputs } from "../provider/core/resource";
 import { forpostAccount } from "../provider/forpost/account";
+import { forpostUser } from "../provider/forpost/user";
+import { forpostCamera } from "../provider/forpost/camera";
+import { forpostUserCameraAccess } from "../provider/forpost/user-camera-access";
 import { stalkerAccount } from "../provider/stalker/account";
 import { vsaasOrganization } from "../provider/vsaas/organization";
 import { hikDevice } from "../provider/hikconnect/device";
@@ -244,6 +247,657 @@ export interface ForpostAccount {
 
 // The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
 assertSameType<ForpostAccountArgs, DerivedForpostAccountArgs>(true);
+
+// ForpostUser (forpost:User)
+
+type DerivedForpostUserArgs = InputArgs<z.input<typeof forpostUser.definition.inputs>>;
+
+/**
+ * Arguments of {@link ForpostUser}.
+ */
+export interface ForpostUserArgs {
+  /**
+   * The Forpost account the user belongs to: a ForpostAccount's `id`. Moving a user to another
+   * account replaces it (the old user is deleted first: its login cannot exist twice).
+   *
+   * Changing it replaces the object.
+   */
+  accountId: DerivedForpostUserArgs["accountId"];
+  /**
+   * Login to the personal cabinet. Unique across the whole Forpost, not only the account (it alone
+   * names the user to GetEmbedClient and CreateUserSession). A new login renames the user in
+   * place.
+   */
+  login: DerivedForpostUserArgs["login"];
+  /**
+   * The user's password. Required to create a user (not to import or adopt one); a change is
+   * applied with EditUserPassword. Forpost never returns it, so a change made outside Pulumi is
+   * not detected.
+   *
+   * Secret: kept encrypted in the state.
+   */
+  password?: DerivedForpostUserArgs["password"];
+  /**
+   * E-mail address. An empty string clears it.
+   */
+  email?: DerivedForpostUserArgs["email"];
+  /**
+   * Phone number. An empty string clears it.
+   */
+  phone?: DerivedForpostUserArgs["phone"];
+  /**
+   * Full name (FIO). An empty string clears it.
+   */
+  fullName?: DerivedForpostUserArgs["fullName"];
+  /**
+   * true: an ordinary user who only watches the cameras Forpost lets it see; false (Forpost's
+   * default): an administrator of the account.
+   */
+  isReadOnly?: DerivedForpostUserArgs["isReadOnly"];
+  /**
+   * May edit their personal details and change their password. Forpost's default: yes.
+   */
+  canChangeOwnInfo?: DerivedForpostUserArgs["canChangeOwnInfo"];
+  /**
+   * Ask for a new password at the next login. Forpost's default: no.
+   */
+  changePasswordAtNextLogin?: DerivedForpostUserArgs["changePasswordAtNextLogin"];
+  /**
+   * How the password is checked (GetAuthProviders, `forpost.getAuthProviders`). Forpost's default:
+   * the password stored in Forpost.
+   */
+  authProviderId?: DerivedForpostUserArgs["authProviderId"];
+  /**
+   * The user may log in. Forpost's default: yes.
+   */
+  isActive?: DerivedForpostUserArgs["isActive"];
+}
+
+/**
+ * What Forpost holds for a {@link ForpostUser}, as last read.
+ */
+export type ForpostUserOutputs = ResourceOutputs<typeof forpostUser.definition.inputs.shape, typeof forpostUser.definition.outputs.shape>;
+
+/**
+ * A user of a Forpost account: a login to the subscriber's personal cabinet, as an account
+ * administrator or a read-only viewer. A new accountId replaces it; everything else, the login and
+ * the password included, updates in place.
+ *
+ * Type token `pulumi-nodejs:dynamic/forpost:User`. Forpost configuration: `forpost:url`,
+ * `forpost:adminLogin`, `forpost:adminPassword` (secret) (see docs/configuration/forpost.md).
+ * `password` is kept secret.
+ *
+ * Reference: docs/api-docs/forpost/user.md.
+ */
+export class ForpostUser extends TelecomResourceBase {
+  constructor(name: string, args: ForpostUserArgs, opts?: TelecomResourceOptions) {
+    super(forpostUser.definition, name, args, opts);
+  }
+}
+
+export interface ForpostUser {
+  /**
+   * The Forpost account the user belongs to: a ForpostAccount's `id`. Moving a user to another
+   * account replaces it (the old user is deleted first: its login cannot exist twice).
+   *
+   * As last read back from the vendor.
+   */
+  readonly accountId: pulumi.Output<ForpostUserOutputs["accountId"]>;
+  /**
+   * Login to the personal cabinet. Unique across the whole Forpost, not only the account (it alone
+   * names the user to GetEmbedClient and CreateUserSession). A new login renames the user in
+   * place.
+   *
+   * As last read back from the vendor.
+   */
+  readonly login: pulumi.Output<ForpostUserOutputs["login"]>;
+  /**
+   * The user's password. Required to create a user (not to import or adopt one); a change is
+   * applied with EditUserPassword. Forpost never returns it, so a change made outside Pulumi is
+   * not detected.
+   *
+   * As last read back from the vendor.
+   */
+  readonly password: pulumi.Output<ForpostUserOutputs["password"]>;
+  /**
+   * E-mail address. An empty string clears it.
+   *
+   * As last read back from the vendor.
+   */
+  readonly email: pulumi.Output<ForpostUserOutputs["email"]>;
+  /**
+   * Phone number. An empty string clears it.
+   *
+   * As last read back from the vendor.
+   */
+  readonly phone: pulumi.Output<ForpostUserOutputs["phone"]>;
+  /**
+   * Full name (FIO). An empty string clears it.
+   *
+   * As last read back from the vendor.
+   */
+  readonly fullName: pulumi.Output<ForpostUserOutputs["fullName"]>;
+  /**
+   * true: an ordinary user who only watches the cameras Forpost lets it see; false (Forpost's
+   * default): an administrator of the account.
+   *
+   * As last read back from the vendor.
+   */
+  readonly isReadOnly: pulumi.Output<ForpostUserOutputs["isReadOnly"]>;
+  /**
+   * May edit their personal details and change their password. Forpost's default: yes.
+   *
+   * As last read back from the vendor.
+   */
+  readonly canChangeOwnInfo: pulumi.Output<ForpostUserOutputs["canChangeOwnInfo"]>;
+  /**
+   * Ask for a new password at the next login. Forpost's default: no.
+   *
+   * As last read back from the vendor.
+   */
+  readonly changePasswordAtNextLogin: pulumi.Output<ForpostUserOutputs["changePasswordAtNextLogin"]>;
+  /**
+   * How the password is checked (GetAuthProviders, `forpost.getAuthProviders`). Forpost's default:
+   * the password stored in Forpost.
+   *
+   * As last read back from the vendor.
+   */
+  readonly authProviderId: pulumi.Output<ForpostUserOutputs["authProviderId"]>;
+  /**
+   * The user may log in. Forpost's default: yes.
+   *
+   * As last read back from the vendor.
+   */
+  readonly isActive: pulumi.Output<ForpostUserOutputs["isActive"]>;
+  /**
+   * The Forpost user ID (the resource id, as a number).
+   */
+  readonly userId: pulumi.Output<ForpostUserOutputs["userId"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<ForpostUserArgs, DerivedForpostUserArgs>(true);
+
+// ForpostCamera (forpost:Camera)
+
+type DerivedForpostCameraArgs = InputArgs<z.input<typeof forpostCamera.definition.inputs>>;
+
+/**
+ * Arguments of {@link ForpostCamera}.
+ */
+export interface ForpostCameraArgs {
+  /**
+   * The Forpost account the camera belongs to: a ForpostAccount's `id`. A new account replaces the
+   * camera (moving cameras between accounts is not documented).
+   *
+   * Changing it replaces the object.
+   */
+  accountId: DerivedForpostCameraArgs["accountId"];
+  /**
+   * What the subscriber's users see the camera as. Kept unique within the account by this resource
+   * (Forpost does not): it is how a camera whose AddCamera answer was lost is found again.
+   */
+  name: DerivedForpostCameraArgs["name"];
+  /**
+   * The cluster (GetMasters, `forpost.getMasters`) the camera's video goes to. A new cluster
+   * replaces the camera (moving a camera between clusters is not documented). Required to create a
+   * camera (not to import or adopt one).
+   *
+   * Changing it replaces the object.
+   */
+  masterId?: DerivedForpostCameraArgs["masterId"];
+  /**
+   * User name for the camera, as set up in its web interface. Required to create a camera (not to
+   * import or adopt one).
+   */
+  login?: DerivedForpostCameraArgs["login"];
+  /**
+   * Password for the camera, as set up in its web interface.
+   *
+   * Secret: kept encrypted in the state.
+   */
+  password?: DerivedForpostCameraArgs["password"];
+  /**
+   * IP address or domain name (DDNS included) Forpost connects to. Required to create a camera
+   * (not to import or adopt one).
+   */
+  ipOrDomain?: DerivedForpostCameraArgs["ipOrDomain"];
+  /**
+   * Network port Forpost connects to. Required to create a camera (not to import or adopt one).
+   */
+  port?: DerivedForpostCameraArgs["port"];
+  /**
+   * Port of the camera's web interface, used to set up its built-in motion detector. Forpost's
+   * default: 80.
+   */
+  httpPort?: DerivedForpostCameraArgs["httpPort"];
+  /**
+   * The camera model (`forpost.getCameraModels`). With it, and with the reachability check on,
+   * Forpost works out protocol and stream path itself.
+   */
+  cameraModelId?: DerivedForpostCameraArgs["cameraModelId"];
+  /**
+   * Stream protocol id (`forpost.getProtocols`, e.g. `rtsp`). Required unless Forpost can detect
+   * it: see cameraModelId.
+   */
+  protocol?: DerivedForpostCameraArgs["protocol"];
+  /**
+   * Path of the camera's stream, e.g. `/play.sdp` (Forpost's MJPEG parameter). Required unless
+   * Forpost can detect it: see cameraModelId.
+   */
+  streamPath?: DerivedForpostCameraArgs["streamPath"];
+  /**
+   * Transport of an RTSP stream (`forpost.getRtspTransports`, e.g. `tcp`).
+   */
+  rtspTransport?: DerivedForpostCameraArgs["rtspTransport"];
+  /**
+   * How Forpost steers the camera's pan/tilt/zoom (`forpost.getPtzTypes`).
+   */
+  ptzTypeId?: DerivedForpostCameraArgs["ptzTypeId"];
+  /**
+   * How the archive is recorded (`forpost.getRecordTypes`); 0 (Forpost's default): no recording.
+   */
+  recordTypeId?: DerivedForpostCameraArgs["recordTypeId"];
+  /**
+   * Play and record sound. Forpost's default: no.
+   */
+  isSound?: DerivedForpostCameraArgs["isSound"];
+  /**
+   * The camera works: it records and users can watch it. Forpost's default: yes.
+   */
+  isActive?: DerivedForpostCameraArgs["isActive"];
+  /**
+   * Bit rate limit in kbit/s; above it Forpost e-mails the service administrator. Forpost's
+   * default: no limit.
+   */
+  maxBandwidth?: DerivedForpostCameraArgs["maxBandwidth"];
+  /**
+   * Seconds the camera's archive is kept. Forpost's default: the account's quota (which refresh
+   * then shows).
+   */
+  quota?: DerivedForpostCameraArgs["quota"];
+  /**
+   * Where the camera is.
+   */
+  address?: DerivedForpostCameraArgs["address"];
+  /**
+   * The account object (site) the camera is at (GetObjects).
+   */
+  accountObjectId?: DerivedForpostCameraArgs["accountObjectId"];
+  /**
+   * Channel number on a video recorder.
+   */
+  channel?: DerivedForpostCameraArgs["channel"];
+  /**
+   * MAC address, for cameras that connect themselves (Plug&Play).
+   */
+  mac?: DerivedForpostCameraArgs["mac"];
+  /**
+   * Buffer the camera's second stream.
+   */
+  lightCameraBufferEnabled?: DerivedForpostCameraArgs["lightCameraBufferEnabled"];
+  /**
+   * Receive motion notifications from the camera (Forpost's SecretKey parameter). Forpost's
+   * default: no.
+   */
+  motionNotifications?: DerivedForpostCameraArgs["motionNotifications"];
+  /**
+   * Let Forpost configure the camera remotely to match its settings (bit rate and the like). Sent
+   * with every AddCamera and EditCamera; Forpost's default: yes.
+   *
+   * Used when the object is created only.
+   */
+  syncCamera?: DerivedForpostCameraArgs["syncCamera"];
+  /**
+   * Add (and change) the camera without Forpost first connecting to it. By default Forpost is told
+   * to skip the check, so `pulumi up` does not depend on the camera being online; set false to
+   * have a camera Forpost cannot reach refused (and to let Forpost detect protocol and stream path
+   * from cameraModelId).
+   *
+   * Used when the object is created only.
+   */
+  skipReachabilityCheck?: DerivedForpostCameraArgs["skipReachabilityCheck"];
+}
+
+/**
+ * What Forpost holds for a {@link ForpostCamera}, as last read.
+ */
+export type ForpostCameraOutputs = ResourceOutputs<typeof forpostCamera.definition.inputs.shape, typeof forpostCamera.definition.outputs.shape>;
+
+/**
+ * A camera (or a video recorder's channel) connected to Forpost for a subscriber's account. A new
+ * accountId or masterId replaces it; everything else updates in place. Forpost reads back only
+ * name, state, sound, recording, bit rate limit and quota; connection settings are write-only.
+ *
+ * Type token `pulumi-nodejs:dynamic/forpost:Camera`. Forpost configuration: `forpost:url`,
+ * `forpost:adminLogin`, `forpost:adminPassword` (secret) (see docs/configuration/forpost.md).
+ * `password` is kept secret.
+ *
+ * Reference: docs/api-docs/forpost/camera.md.
+ */
+export class ForpostCamera extends TelecomResourceBase {
+  constructor(name: string, args: ForpostCameraArgs, opts?: TelecomResourceOptions) {
+    super(forpostCamera.definition, name, args, opts);
+  }
+}
+
+export interface ForpostCamera {
+  /**
+   * The Forpost account the camera belongs to: a ForpostAccount's `id`. A new account replaces the
+   * camera (moving cameras between accounts is not documented).
+   *
+   * As last read back from the vendor.
+   */
+  readonly accountId: pulumi.Output<ForpostCameraOutputs["accountId"]>;
+  /**
+   * What the subscriber's users see the camera as. Kept unique within the account by this resource
+   * (Forpost does not): it is how a camera whose AddCamera answer was lost is found again.
+   *
+   * As last read back from the vendor.
+   */
+  readonly name: pulumi.Output<ForpostCameraOutputs["name"]>;
+  /**
+   * The cluster (GetMasters, `forpost.getMasters`) the camera's video goes to. A new cluster
+   * replaces the camera (moving a camera between clusters is not documented). Required to create a
+   * camera (not to import or adopt one).
+   *
+   * As last read back from the vendor.
+   */
+  readonly masterId: pulumi.Output<ForpostCameraOutputs["masterId"]>;
+  /**
+   * User name for the camera, as set up in its web interface. Required to create a camera (not to
+   * import or adopt one).
+   *
+   * As last read back from the vendor.
+   */
+  readonly login: pulumi.Output<ForpostCameraOutputs["login"]>;
+  /**
+   * Password for the camera, as set up in its web interface.
+   *
+   * As last read back from the vendor.
+   */
+  readonly password: pulumi.Output<ForpostCameraOutputs["password"]>;
+  /**
+   * IP address or domain name (DDNS included) Forpost connects to. Required to create a camera
+   * (not to import or adopt one).
+   *
+   * As last read back from the vendor.
+   */
+  readonly ipOrDomain: pulumi.Output<ForpostCameraOutputs["ipOrDomain"]>;
+  /**
+   * Network port Forpost connects to. Required to create a camera (not to import or adopt one).
+   *
+   * As last read back from the vendor.
+   */
+  readonly port: pulumi.Output<ForpostCameraOutputs["port"]>;
+  /**
+   * Port of the camera's web interface, used to set up its built-in motion detector. Forpost's
+   * default: 80.
+   *
+   * As last read back from the vendor.
+   */
+  readonly httpPort: pulumi.Output<ForpostCameraOutputs["httpPort"]>;
+  /**
+   * The camera model (`forpost.getCameraModels`). With it, and with the reachability check on,
+   * Forpost works out protocol and stream path itself.
+   *
+   * As last read back from the vendor.
+   */
+  readonly cameraModelId: pulumi.Output<ForpostCameraOutputs["cameraModelId"]>;
+  /**
+   * Stream protocol id (`forpost.getProtocols`, e.g. `rtsp`). Required unless Forpost can detect
+   * it: see cameraModelId.
+   *
+   * As last read back from the vendor.
+   */
+  readonly protocol: pulumi.Output<ForpostCameraOutputs["protocol"]>;
+  /**
+   * Path of the camera's stream, e.g. `/play.sdp` (Forpost's MJPEG parameter). Required unless
+   * Forpost can detect it: see cameraModelId.
+   *
+   * As last read back from the vendor.
+   */
+  readonly streamPath: pulumi.Output<ForpostCameraOutputs["streamPath"]>;
+  /**
+   * Transport of an RTSP stream (`forpost.getRtspTransports`, e.g. `tcp`).
+   *
+   * As last read back from the vendor.
+   */
+  readonly rtspTransport: pulumi.Output<ForpostCameraOutputs["rtspTransport"]>;
+  /**
+   * How Forpost steers the camera's pan/tilt/zoom (`forpost.getPtzTypes`).
+   *
+   * As last read back from the vendor.
+   */
+  readonly ptzTypeId: pulumi.Output<ForpostCameraOutputs["ptzTypeId"]>;
+  /**
+   * How the archive is recorded (`forpost.getRecordTypes`); 0 (Forpost's default): no recording.
+   *
+   * As last read back from the vendor.
+   */
+  readonly recordTypeId: pulumi.Output<ForpostCameraOutputs["recordTypeId"]>;
+  /**
+   * Play and record sound. Forpost's default: no.
+   *
+   * As last read back from the vendor.
+   */
+  readonly isSound: pulumi.Output<ForpostCameraOutputs["isSound"]>;
+  /**
+   * The camera works: it records and users can watch it. Forpost's default: yes.
+   *
+   * As last read back from the vendor.
+   */
+  readonly isActive: pulumi.Output<ForpostCameraOutputs["isActive"]>;
+  /**
+   * Bit rate limit in kbit/s; above it Forpost e-mails the service administrator. Forpost's
+   * default: no limit.
+   *
+   * As last read back from the vendor.
+   */
+  readonly maxBandwidth: pulumi.Output<ForpostCameraOutputs["maxBandwidth"]>;
+  /**
+   * Seconds the camera's archive is kept. Forpost's default: the account's quota (which refresh
+   * then shows).
+   *
+   * As last read back from the vendor.
+   */
+  readonly quota: pulumi.Output<ForpostCameraOutputs["quota"]>;
+  /**
+   * Where the camera is.
+   *
+   * As last read back from the vendor.
+   */
+  readonly address: pulumi.Output<ForpostCameraOutputs["address"]>;
+  /**
+   * The account object (site) the camera is at (GetObjects).
+   *
+   * As last read back from the vendor.
+   */
+  readonly accountObjectId: pulumi.Output<ForpostCameraOutputs["accountObjectId"]>;
+  /**
+   * Channel number on a video recorder.
+   *
+   * As last read back from the vendor.
+   */
+  readonly channel: pulumi.Output<ForpostCameraOutputs["channel"]>;
+  /**
+   * MAC address, for cameras that connect themselves (Plug&Play).
+   *
+   * As last read back from the vendor.
+   */
+  readonly mac: pulumi.Output<ForpostCameraOutputs["mac"]>;
+  /**
+   * Buffer the camera's second stream.
+   *
+   * As last read back from the vendor.
+   */
+  readonly lightCameraBufferEnabled: pulumi.Output<ForpostCameraOutputs["lightCameraBufferEnabled"]>;
+  /**
+   * Receive motion notifications from the camera (Forpost's SecretKey parameter). Forpost's
+   * default: no.
+   *
+   * As last read back from the vendor.
+   */
+  readonly motionNotifications: pulumi.Output<ForpostCameraOutputs["motionNotifications"]>;
+  /**
+   * Let Forpost configure the camera remotely to match its settings (bit rate and the like). Sent
+   * with every AddCamera and EditCamera; Forpost's default: yes.
+   *
+   * As last read back from the vendor.
+   */
+  readonly syncCamera: pulumi.Output<ForpostCameraOutputs["syncCamera"]>;
+  /**
+   * Add (and change) the camera without Forpost first connecting to it. By default Forpost is told
+   * to skip the check, so `pulumi up` does not depend on the camera being online; set false to
+   * have a camera Forpost cannot reach refused (and to let Forpost detect protocol and stream path
+   * from cameraModelId).
+   *
+   * As last read back from the vendor.
+   */
+  readonly skipReachabilityCheck: pulumi.Output<ForpostCameraOutputs["skipReachabilityCheck"]>;
+  /**
+   * The Forpost camera ID (the resource id, as a number).
+   */
+  readonly cameraId: pulumi.Output<ForpostCameraOutputs["cameraId"]>;
+  /**
+   * Camera groups of the account the camera is in (made in the Forpost portal).
+   */
+  readonly groupIds: pulumi.Output<ForpostCameraOutputs["groupIds"]>;
+  /**
+   * What AddCamera reported about setting up the camera's motion detector
+   * (CameraMotionDetectorError), if anything; not read back later.
+   */
+  readonly motionDetectorError: pulumi.Output<ForpostCameraOutputs["motionDetectorError"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<ForpostCameraArgs, DerivedForpostCameraArgs>(true);
+
+// ForpostUserCameraAccess (forpost:UserCameraAccess)
+
+type DerivedForpostUserCameraAccessArgs = InputArgs<z.input<typeof forpostUserCameraAccess.definition.inputs>>;
+
+/**
+ * Arguments of {@link ForpostUserCameraAccess}.
+ */
+export interface ForpostUserCameraAccessArgs {
+  /**
+   * The user (a ForpostUser's `id`), normally a read-only one (isReadOnly: true).
+   *
+   * Changing it replaces the object.
+   */
+  userId: DerivedForpostUserCameraAccessArgs["userId"];
+  /**
+   * The camera (a ForpostCamera's `id`); it must be in the user's account.
+   *
+   * Changing it replaces the object.
+   */
+  cameraId: DerivedForpostUserCameraAccessArgs["cameraId"];
+  /**
+   * Watch the camera live.
+   */
+  review: DerivedForpostUserCameraAccessArgs["review"];
+  /**
+   * Watch the camera's archive.
+   */
+  viewArchive: DerivedForpostUserCameraAccessArgs["viewArchive"];
+  /**
+   * Change the camera's settings. Forpost requires a value; this resource sends false unless set.
+   */
+  admin?: DerivedForpostUserCameraAccessArgs["admin"];
+  /**
+   * Steer the camera's pan/tilt/zoom. Forpost's default: no.
+   */
+  ptz?: DerivedForpostUserCameraAccessArgs["ptz"];
+  /**
+   * Download the camera's archive. Forpost's default: yes.
+   */
+  download?: DerivedForpostUserCameraAccessArgs["download"];
+  /**
+   * View snapshots from the archive. Forpost's default: no.
+   */
+  snapshot?: DerivedForpostUserCameraAccessArgs["snapshot"];
+}
+
+/**
+ * What Forpost holds for a {@link ForpostUserCameraAccess}, as last read.
+ */
+export type ForpostUserCameraAccessOutputs = ResourceOutputs<typeof forpostUserCameraAccess.definition.inputs.shape, typeof forpostUserCameraAccess.definition.outputs.shape>;
+
+/**
+ * What a Forpost user may do with one camera of its account: watch live, watch the archive, change
+ * settings, steer PTZ, download, view snapshots. The id is `<userId>/<cameraId>`; a new user or
+ * camera replaces it; the rights update in place; deleting it revokes them all.
+ *
+ * Type token `pulumi-nodejs:dynamic/forpost:UserCameraAccess`. Forpost configuration:
+ * `forpost:url`, `forpost:adminLogin`, `forpost:adminPassword` (secret) (see
+ * docs/configuration/forpost.md).
+ *
+ * Reference: docs/api-docs/forpost/user-camera-access.md.
+ */
+export class ForpostUserCameraAccess extends TelecomResourceBase {
+  constructor(name: string, args: ForpostUserCameraAccessArgs, opts?: TelecomResourceOptions) {
+    super(forpostUserCameraAccess.definition, name, args, opts);
+  }
+}
+
+export interface ForpostUserCameraAccess {
+  /**
+   * The user (a ForpostUser's `id`), normally a read-only one (isReadOnly: true).
+   *
+   * As last read back from the vendor.
+   */
+  readonly userId: pulumi.Output<ForpostUserCameraAccessOutputs["userId"]>;
+  /**
+   * The camera (a ForpostCamera's `id`); it must be in the user's account.
+   *
+   * As last read back from the vendor.
+   */
+  readonly cameraId: pulumi.Output<ForpostUserCameraAccessOutputs["cameraId"]>;
+  /**
+   * Watch the camera live.
+   *
+   * As last read back from the vendor.
+   */
+  readonly review: pulumi.Output<ForpostUserCameraAccessOutputs["review"]>;
+  /**
+   * Watch the camera's archive.
+   *
+   * As last read back from the vendor.
+   */
+  readonly viewArchive: pulumi.Output<ForpostUserCameraAccessOutputs["viewArchive"]>;
+  /**
+   * Change the camera's settings. Forpost requires a value; this resource sends false unless set.
+   *
+   * As last read back from the vendor.
+   */
+  readonly admin: pulumi.Output<ForpostUserCameraAccessOutputs["admin"]>;
+  /**
+   * Steer the camera's pan/tilt/zoom. Forpost's default: no.
+   *
+   * As last read back from the vendor.
+   */
+  readonly ptz: pulumi.Output<ForpostUserCameraAccessOutputs["ptz"]>;
+  /**
+   * Download the camera's archive. Forpost's default: yes.
+   *
+   * As last read back from the vendor.
+   */
+  readonly download: pulumi.Output<ForpostUserCameraAccessOutputs["download"]>;
+  /**
+   * View snapshots from the archive. Forpost's default: no.
+   *
+   * As last read back from the vendor.
+   */
+  readonly snapshot: pulumi.Output<ForpostUserCameraAccessOutputs["snapshot"]>;
+  /**
+   * The rights Forpost lists as granted, by input name (e.g. `["review", "viewArchive"]`).
+   */
+  readonly granted: pulumi.Output<ForpostUserCameraAccessOutputs["granted"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<ForpostUserCameraAccessArgs, DerivedForpostUserCameraAccessArgs>(true);
 
 // StalkerAccount (stalker:Account)
 

@@ -52,8 +52,13 @@ export interface ResourceHandlers<I, O> {
    * The object as the vendor has it now, or undefined when it is gone. `olds` are the last known
    * outputs — empty when an object is imported by id, so `read` must work from the id alone
    * (write-only inputs then stay out: the core adds the declared ones).
+   *
+   * `declared` (import, adoption and pending creates only) are the inputs the program declares,
+   * for a vendor whose by-id answer leaves out something the program knows and the vendor can
+   * confirm (Forpost's GetCameras does not name a camera's account, but lists the cameras of a
+   * given one). Use them only to look the object up, never as its values.
    */
-  read(id: string, olds: Partial<O>): Promise<O | undefined>;
+  read(id: string, olds: Partial<O>, declared?: Partial<I>): Promise<O | undefined>;
   /** Applies the `changed` inputs (never sends what did not change) and returns the new state. */
   update(id: string, olds: O, news: I, changed: string[]): Promise<O>;
   /** Deletes the object; an object that is already gone is success. */
@@ -105,6 +110,11 @@ export interface ResourceDefinition<S extends z.ZodRawShape, C extends z.ZodRawS
     inputs: Partial<z.output<z.ZodObject<S>>>,
     known: (key: keyof S & string) => boolean,
     olds: Partial<z.output<z.ZodObject<S>>>,
+    /**
+     * Whether the program imports the object (`import`) or may adopt it (`adoptExisting`): inputs
+     * that only a create needs (a password the vendor never returns) cannot be required then.
+     */
+    adoption: { importing: boolean; adopting: boolean },
   ): CheckFailure[];
   /**
    * Puts the stored outputs and the new inputs into the form the diff compares, for values the
@@ -167,7 +177,8 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
   const vendorTitle = VENDOR_TITLES[definition.token.split(":")[0] as Vendor] ?? definition.token;
   // "forpost:UserCameraAccess" → "user camera access": how messages name one object.
   const noun = definition.token.split(":")[1]!.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  const nouns = (n: number) => (n === 1 ? `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : `${n} ${noun}s`);
+  // "an account", but "a user": a leading "us" sounds like a consonant.
+  const nouns = (n: number) => (n === 1 ? `${/^(?!us)[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : `${n} ${noun}s`);
   const checkId = (id: string, what = "the state holds id") => {
     if (isPendingId(id)) return;
     if (definition.idPattern && !definition.idPattern.test(id)) {
@@ -187,7 +198,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
 
   /** What the vendor has for an id, compared with the declared inputs (import and adoption). */
   const readToAdopt = async (id: string, declared: Props) => {
-    const now = await handlers.read(id, {});
+    const now = await handlers.read(id, {}, declared as Partial<ResourceInputs<S>>);
     if (now === undefined) return undefined;
     return { now: now as Props, diffs: differences(schema, now as Props, declared, definition.comparable) };
   };
@@ -227,14 +238,18 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
 
     async check(olds, news) {
       const { inputs, failures } = validateInputs(schema, news);
-      if (failures.length === 0 && definition.crossCheck) {
-        const known = (key: string) => inputs[key] === undefined || !containsUnknown(inputs[key]);
-        const previous = withoutCoreKeys(olds ?? {}) as Partial<z.output<z.ZodObject<S>>>;
-        failures.push(...definition.crossCheck(inputs as Partial<z.output<z.ZodObject<S>>>, known, previous));
-      }
       // `import` and `adoptExisting` apply to an object that is not in the state yet. Once it is
       // (olds hold its inputs), they are dropped, as Pulumi ignores `import` for a resource it has.
       const isNew = Object.keys(withoutCoreKeys(olds ?? {})).length === 0;
+      if (failures.length === 0 && definition.crossCheck) {
+        const known = (key: string) => inputs[key] === undefined || !containsUnknown(inputs[key]);
+        const previous = withoutCoreKeys(olds ?? {}) as Partial<z.output<z.ZodObject<S>>>;
+        const adoption = {
+          importing: isNew && typeof news[IMPORT_KEY] === "string" && news[IMPORT_KEY] !== "",
+          adopting: isNew && news[ADOPT_KEY] === true,
+        };
+        failures.push(...definition.crossCheck(inputs as Partial<z.output<z.ZodObject<S>>>, known, previous, adoption));
+      }
       if (isNew && news[ADOPT_KEY] === true) {
         if (!definition.naturalKey) failures.push({ property: ADOPT_KEY, reason: `${definition.token} has no natural key to adopt an existing object by; use the import option with its id` });
         else if (failures.length === 0 && !containsUnknown(pickKeys(inputs, definition.naturalKey.fields)) && !keyOf(inputs)) {
@@ -373,7 +388,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
     if (problems.length > 0) {
       throw new Error(redact(`${definition.token}: cannot import ${id}: ${problems.map((p) => (p.property === IMPORT_KEY ? p.reason : `${p.property} ${p.reason}`)).join("; ")}`));
     }
-    const now = await handlers.read(id, {});
+    const now = await handlers.read(id, {}, inputs);
     if (now === undefined) throw new Error(`${definition.token}: ${vendorTitle} ${noun} ${id} disappeared while it was being imported`);
     return keep(id, now as Props, inputs as Props);
   }
@@ -430,7 +445,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
     if (made.length === 0) return {};
     if (made.length > 1) throw new Error(ambiguous(keyOf(olds) ?? {}, made, "a create that could not be confirmed"));
     const realId = made[0]!;
-    const now = await handlers.read(realId, {});
+    const now = await handlers.read(realId, {}, olds as Partial<ResourceInputs<S>>);
     if (now === undefined) return {};
     const declared = Array.isArray(olds[DECLARED_KEY]) ? (olds[DECLARED_KEY] as string[]) : inputKeys.filter((k) => olds[k] !== undefined);
     const outs = withDeclared({ ...now, ...writeOnlyInputs(schema, olds) }, declared);

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
-import { defineResource, type CreateProgress, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, type CreateProgress, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
 import { decodeWireFields, encodeWireFields, wireFields } from "../core/wire";
-import { ForpostClient } from "./client";
+import { ForpostClient, type ForpostAccountRecord } from "./client";
+import { eachAccount, resourceName, subscriberOf } from "./common";
 
 const count = (wire: string, doc: string) => input(field.nonNegativeInt(), { onChange: "update", wire, doc });
 const optionalCount = (wire: string, doc: string) => input(field.nonNegativeInt().optional(), { onChange: "update", wire, doc });
@@ -94,6 +95,7 @@ export const forpostAccount = defineResource({
     }
     return failures;
   },
+  discover: (options) => discoverAccounts(options),
   handlers: {
     async create(i, progress, context) {
       const client = ForpostClient.fromConfig();
@@ -219,19 +221,28 @@ async function applyTariffs(
   }
 }
 
-/** FindAccounts by ID plus the two tariff getters; undefined when the account is gone. */
+/**
+ * The account record (coalesced: FindAccounts by ID for a few reads at once, one masAccounts for
+ * many) plus the two tariff getters, which have no list form: a refresh of N accounts costs
+ * 1 + 2N calls. Undefined when the account is gone.
+ */
 async function readAccount(client: ForpostClient, accountId: number): Promise<Outputs | undefined> {
-  const record = (await client.findAccounts({ id: accountId })).find((a) => a.ID === accountId);
+  const record = await client.loadAccount(accountId);
   if (!record) return undefined;
   const [allowed, defaultTariff] = await Promise.all([
     client.getAllowedAccountTariffs(accountId),
     client.getAccountDefaultCameraTariff(accountId),
   ]);
+  return toOutputs(record, allowed, defaultTariff);
+}
+
+function toOutputs(record: ForpostAccountRecord, allowed: number[], defaultTariff: number): Outputs {
+  const accountId = record.ID;
   let fields: Record<string, unknown>;
   try {
     fields = decodeWireFields(inputs, record);
   } catch (error) {
-    throw new VendorApiError(`Forpost FindAccounts answered an account that cannot be read: ${(error as Error).message}`, {
+    throw new VendorApiError(`Forpost answered an account that cannot be read: ${(error as Error).message}`, {
       vendor: "forpost",
       operation: "FindAccounts",
     });
@@ -248,6 +259,27 @@ async function readOrFail(client: ForpostClient, accountId: number): Promise<Out
   const outs = await readAccount(client, accountId);
   if (!outs) throw new Error(`Forpost account ${accountId} disappeared while it was being changed; run \`pulumi refresh\``);
   return outs;
+}
+
+/**
+ * Every account: one masAccounts, then the two tariff getters per account (no list form exists).
+ * Inputs are what `read` returns for the account, so an import of them compares equal.
+ */
+async function* discoverAccounts(options: DiscoverOptions): AsyncGenerator<DiscoveredObject> {
+  const client = ForpostClient.fromConfig();
+  const tariffsOf = async (account: ForpostAccountRecord) => {
+    const [allowed, defaultTariff] = await Promise.all([client.getAllowedAccountTariffs(account.ID), client.getAccountDefaultCameraTariff(account.ID)]);
+    return [toOutputs(account, allowed, defaultTariff)];
+  };
+  for await (const { account, item } of eachAccount(client, options, tariffsOf)) {
+    const { accountId: _id, ...found } = item;
+    yield {
+      id: String(account.ID),
+      inputs: Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined)),
+      subscriber: subscriberOf(account),
+      name: resourceName(subscriberOf(account)),
+    };
+  }
 }
 
 function pick<T extends object>(values: T, keys: readonly string[]): Partial<T> {

@@ -26,6 +26,12 @@ export const faultSchema = z
     malformed: z.boolean().optional(),
     /** Apply to the next N matching requests only; default: until cleared. */
     times: z.number().int().min(1).optional(),
+    /**
+     * Let this many matching requests through untouched first (they do not count towards
+     * `times`): for a fault on the second call of a route, e.g. a create's read-back after its
+     * look-up on the same route.
+     */
+    after: z.number().int().min(1).optional(),
   })
   .superRefine((fault, ctx) => {
     const outcomes = [fault.status !== undefined, fault.drop !== undefined, fault.malformed === true];
@@ -78,6 +84,11 @@ export class FaultRegistry {
     const key = route !== null && this.faults.has(route) ? route : ANY_ROUTE;
     const fault = this.faults.get(key);
     if (!fault) return undefined;
+    if (fault.after !== undefined) {
+      const { after, ...rest } = fault;
+      this.faults.set(key, after <= 1 ? rest : { ...fault, after: after - 1 });
+      return undefined;
+    }
     if (fault.times !== undefined) {
       if (fault.times <= 1) this.faults.delete(key);
       else this.faults.set(key, { ...fault, times: fault.times - 1 });

@@ -26,9 +26,11 @@ export type ForpostAccountPatch = ForpostAccountChanges;
  * Values go through the same validation as the API; invalid ones throw.
  */
 export class ForpostAccountControls {
+  /** @param remove deletes an account with what belongs to it (default: the account alone) */
   constructor(
     private readonly store: ForpostAccountStore,
     private readonly tariffs: () => readonly ForpostTariff[],
+    private readonly remove: (id: number) => boolean = (id) => store.delete(id),
   ) {}
 
   /** The account with its tariff settings, or undefined. */
@@ -67,9 +69,9 @@ export class ForpostAccountControls {
     return this.store.update(id, update)!;
   }
 
-  /** Deletes an account; false when it did not exist. */
+  /** Deletes an account (with its users and cameras, as DeleteAccount does); false when it did not exist. */
   delete(id: number): boolean {
-    return this.store.delete(id);
+    return this.remove(id);
   }
 
   private validate(fields: Partial<Record<string, unknown>>, mode: "add" | "edit"): Partial<ForpostAccountFields> {

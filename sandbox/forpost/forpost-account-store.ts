@@ -1,3 +1,4 @@
+import { cloneRecord } from "./forpost-records";
 import type { ForpostAccountFields, ForpostAccountRecord } from "./forpost-account";
 
 /** Account changes the store applies as given (validation happens before). */
@@ -25,25 +26,25 @@ export class ForpostAccountStore {
     // document does not say what a new account starts with; "no restriction" is the neutral choice.
     const record: ForpostAccountRecord = { ID: this.nextId++, ...fields, AllowedTariffIDs: [], DefaultCameraTariffID: 0 };
     this.records.set(record.ID, record);
-    return structuredClone(record);
+    return cloneRecord(record);
   }
 
   get(id: number): ForpostAccountRecord | undefined {
     const record = this.records.get(id);
-    return record && structuredClone(record);
+    return record && cloneRecord(record);
   }
 
   /** Every account, by ascending ID. */
   list(): ForpostAccountRecord[] {
-    return [...this.records.values()].sort((a, b) => a.ID - b.ID).map((record) => structuredClone(record));
+    return [...this.records.values()].sort((a, b) => a.ID - b.ID).map((record) => cloneRecord(record));
   }
 
   /** Applies `changes`; undefined when the account does not exist. */
   update(id: number, changes: ForpostAccountChanges): ForpostAccountRecord | undefined {
     const record = this.records.get(id);
     if (!record) return undefined;
-    Object.assign(record, structuredClone(changes));
-    return structuredClone(record);
+    Object.assign(record, cloneRecord(changes));
+    return cloneRecord(record);
   }
 
   /** False when the account did not exist. */

@@ -34,14 +34,15 @@ export interface ForpostAccountRecord extends ForpostAccount {
 
 /**
  * How a field is validated: `text` any string, `count` ("Число") a non-negative integer, `ipv4` the
- * document's `xxx.xxx.xxx.xxx`, `flag` 1 or 0.
+ * document's `xxx.xxx.xxx.xxx`, `flag` 1 or 0, `id` a positive integer (a reference to another
+ * object), `port` a TCP port (1-65535).
  */
-export type ForpostFieldKind = "text" | "count" | "ipv4" | "flag";
+export type ForpostFieldKind = "text" | "count" | "ipv4" | "flag" | "id" | "port";
 
-export interface ForpostFieldSpec {
-  name: keyof ForpostAccountFields;
+export interface ForpostFieldSpec<N extends string = keyof ForpostAccountFields> {
+  name: N;
   kind: ForpostFieldKind;
-  /** Required by AddAccount. */
+  /** Required by the Add… call. */
   required: boolean;
 }
 

@@ -11,8 +11,20 @@ import {
 } from "../core";
 import type { ForpostAccountRecord } from "./forpost-account";
 import { ForpostAccountControls, type ForpostAccountInput, type ForpostAccountPatch } from "./forpost-account-controls";
-import { ForpostAccountStore } from "./forpost-account-store";
+import { DEFAULT_CATALOGUES, type ForpostCatalogues } from "./forpost-catalogues";
+import { ForpostData } from "./forpost-data";
+import { seedForpostData, type ForpostSeedOptions, type ForpostSeedResult } from "./forpost-seed";
 import { errorAnswer, ForpostError, type ForpostErrorStatusMode } from "./forpost-errors";
+import type { ForpostAccessRecord, ForpostCameraRecord, ForpostUserRecord } from "./forpost-records";
+import {
+  ForpostAccessControls,
+  ForpostCameraControls,
+  ForpostUserControls,
+  type ForpostCameraInput,
+  type ForpostCameraPatch,
+  type ForpostUserInput,
+  type ForpostUserPatch,
+} from "./forpost-subscriber-controls";
 import { DOCUMENTED_METHODS, METHODS, type ForpostMethodContext, type ForpostParams } from "./forpost-methods";
 import { DEFAULT_TARIFFS, type ForpostTariff } from "./forpost-tariffs";
 
@@ -38,6 +50,23 @@ export interface ForpostEmulatorOptions {
   tariffs?: readonly ForpostTariff[];
   /** Reject a second account with the same ContractNumber with ErrorCode 2. Default false. */
   uniqueContractNumber?: boolean;
+  /** ID of the first user created. Default 5001 (apart from accounts and cameras, so a mixed-up id finds nothing). */
+  firstUserId?: number;
+  /** ID of the first camera created. Default 7001. */
+  firstCameraId?: number;
+  /** Replaces some of the reference lists (clusters, models, record types, …); default {@link DEFAULT_CATALOGUES}. */
+  catalogues?: Partial<ForpostCatalogues>;
+  /**
+   * Refuse (ErrorCode 2) an AddUser / AddCamera beyond the account's MaxLoginCount /
+   * MaxCameraCount. Default false: the document does not say the API enforces them.
+   */
+  enforceAccountLimits?: boolean;
+  /**
+   * Camera addresses (`host` or `host:port`) the service can reach from the start and after every
+   * reset. Default none: AddCamera without SkipCameraCheck=1 fails unless a test puts the camera
+   * online (`emulator.cameras.setReachable`).
+   */
+  reachableCameras?: readonly string[];
 }
 
 /** A JSON snapshot of the emulator, served at `GET /__sandbox/state`. */
@@ -45,11 +74,20 @@ export interface ForpostState {
   accounts: ForpostAccountRecord[];
   tariffs: ForpostTariff[];
   nextAccountId: number;
+  /** Without password digests. */
+  users: Array<Omit<ForpostUserRecord, "PasswordDigest">>;
+  /** Without password digests. */
+  cameras: Array<Omit<ForpostCameraRecord, "PasswordDigest">>;
+  access: ForpostAccessRecord[];
+  reachableCameras: string[];
+  nextUserId: number;
+  nextCameraId: number;
 }
 
 /**
- * An in-memory Forpost System API 1.6.9: the account and tariff methods as the vendor document
- * describes them; every other documented method answers ErrorCode 1 "not implemented by the sandbox".
+ * An in-memory Forpost System API 1.6.9: accounts and tariffs, users, cameras with their reference
+ * lists, and camera access rights, as the vendor document describes them; every other documented
+ * method answers ErrorCode 1 "not implemented by the sandbox".
  *
  * Order of checks on a call (the document gives none): non-POST → 405; unknown method → 404 (both
  * before credentials, as a web server's routing would); credentials → ErrorCode 3; `Format=xml` →
@@ -60,8 +98,15 @@ export interface ForpostState {
 export class ForpostEmulator extends VendorEmulator {
   /** Change accounts behind the client's back (drift, out-of-band deletes, pre-existing accounts). */
   readonly accounts: ForpostAccountControls;
-  private readonly options: Required<ForpostEmulatorOptions>;
-  private readonly store: ForpostAccountStore;
+  /** Users behind the client's back, and password checks. */
+  readonly users: ForpostUserControls;
+  /** Cameras behind the client's back, and which camera addresses are online. */
+  readonly cameras: ForpostCameraControls;
+  /** Camera access rights behind the client's back. */
+  readonly access: ForpostAccessControls;
+  private readonly options: Required<Omit<ForpostEmulatorOptions, "catalogues">>;
+  private readonly catalogues: ForpostCatalogues;
+  private readonly data: ForpostData;
 
   constructor(options: ForpostEmulatorOptions) {
     super({ vendor: "forpost" });
@@ -72,22 +117,49 @@ export class ForpostEmulator extends VendorEmulator {
       firstAccountId: 1001,
       tariffs: DEFAULT_TARIFFS,
       uniqueContractNumber: false,
+      firstUserId: 5001,
+      firstCameraId: 7001,
+      enforceAccountLimits: false,
+      reachableCameras: [],
       ...options,
     };
-    this.store = new ForpostAccountStore(this.options.firstAccountId);
-    this.accounts = new ForpostAccountControls(this.store, () => this.options.tariffs);
+    this.catalogues = { ...DEFAULT_CATALOGUES, ...options.catalogues };
+    this.data = new ForpostData(this.options);
+    this.accounts = new ForpostAccountControls(this.data.accounts, () => this.options.tariffs, (id) => this.data.deleteAccount(id));
+    this.users = new ForpostUserControls(this.data);
+    this.cameras = new ForpostCameraControls(this.data, () => this.catalogues);
+    this.access = new ForpostAccessControls(this.data);
   }
 
   override state(): ForpostState {
     return {
-      accounts: this.store.list(),
+      accounts: this.data.accounts.list(),
       tariffs: this.options.tariffs.map((tariff) => ({ ...tariff })),
-      nextAccountId: this.store.nextAccountId,
+      nextAccountId: this.data.accounts.nextAccountId,
+      users: this.users.list(),
+      cameras: this.cameras.list(),
+      access: this.access.list(),
+      reachableCameras: this.cameras.reachable(),
+      nextUserId: this.data.users.nextRecordId,
+      nextCameraId: this.data.cameras.nextRecordId,
     };
   }
 
+  /**
+   * Adds `options.accounts` realistic subscribers (accounts with users, cameras and access rights)
+   * straight into the store, without API calls or log entries; see `seedForpost`.
+   */
+  seed(options: ForpostSeedOptions): ForpostSeedResult {
+    return seedForpostData(this.data, this.catalogues, options);
+  }
+
+  /** The reference lists this emulator serves. */
+  catalogueData(): ForpostCatalogues {
+    return structuredClone(this.catalogues);
+  }
+
   protected override resetState(): void {
-    this.store.reset();
+    this.data.reset();
   }
 
   protected override secretValues(): readonly string[] {
@@ -117,7 +189,7 @@ export class ForpostEmulator extends VendorEmulator {
     const byId = new RegExp(`^${ADMIN_PREFIX}/accounts/(?<id>\\d+)$`);
     const accountOr404 = (request: SandboxRequest, answer: (id: number) => unknown): SandboxResponse => {
       const id = Number(request.pathParams["id"]);
-      if (!this.store.get(id)) return jsonResponse(404, { error: `account ${id} does not exist` });
+      if (!this.data.accounts.get(id)) return jsonResponse(404, { error: `account ${id} does not exist` });
       return jsonResponse(200, answer(id));
     };
     return [
@@ -139,6 +211,72 @@ export class ForpostEmulator extends VendorEmulator {
         method: "DELETE",
         path: byId,
         handler: (request) => accountOr404(request, (id) => ({ ok: this.accounts.delete(id) })),
+      },
+      ...this.subscriberAdminRoutes(),
+    ];
+  }
+
+  /**
+   * `/__sandbox/users`, `/__sandbox/cameras` (POST add, GET/PATCH/DELETE by id),
+   * `/__sandbox/access/<user>/<camera>` (GET, PUT rights, DELETE the row) and
+   * `/__sandbox/reachable-cameras` (GET, PUT `{"addresses": [...]}`): the controls over HTTP, for a
+   * sandbox running in another process.
+   */
+  private subscriberAdminRoutes(): Route[] {
+    const ok = (value: unknown) => jsonResponse(200, value);
+    const missing = (what: string) => jsonResponse(404, { error: `${what} does not exist` });
+    const byId = (kind: string) => new RegExp(`^${ADMIN_PREFIX}/${kind}/(?<id>\\d+)$`);
+    const idOf = (request: SandboxRequest) => Number(request.pathParams["id"]);
+    const pair = new RegExp(`^${ADMIN_PREFIX}/access/(?<user>\\d+)/(?<camera>\\d+)$`);
+    const pairOf = (request: SandboxRequest) => [Number(request.pathParams["user"]), Number(request.pathParams["camera"])] as const;
+    return [
+      { name: "admin.users.add", method: "POST", path: `${ADMIN_PREFIX}/users`, handler: (r) => ok(this.users.add(jsonObjectOf(r) as unknown as ForpostUserInput)) },
+      { name: "admin.users.get", method: "GET", path: byId("users"), handler: (r) => (this.users.get(idOf(r)) ? ok(this.users.get(idOf(r))) : missing(`user ${idOf(r)}`)) },
+      {
+        name: "admin.users.patch",
+        method: "PATCH",
+        path: byId("users"),
+        handler: (r) => (this.users.get(idOf(r)) ? ok(this.users.patch(idOf(r), jsonObjectOf(r) as ForpostUserPatch)) : missing(`user ${idOf(r)}`)),
+      },
+      { name: "admin.users.delete", method: "DELETE", path: byId("users"), handler: (r) => (this.users.delete(idOf(r)) ? ok({ ok: true }) : missing(`user ${idOf(r)}`)) },
+      { name: "admin.cameras.add", method: "POST", path: `${ADMIN_PREFIX}/cameras`, handler: (r) => ok(this.cameras.add(jsonObjectOf(r) as unknown as ForpostCameraInput)) },
+      { name: "admin.cameras.get", method: "GET", path: byId("cameras"), handler: (r) => (this.cameras.get(idOf(r)) ? ok(this.cameras.get(idOf(r))) : missing(`camera ${idOf(r)}`)) },
+      {
+        name: "admin.cameras.patch",
+        method: "PATCH",
+        path: byId("cameras"),
+        handler: (r) => (this.cameras.get(idOf(r)) ? ok(this.cameras.patch(idOf(r), jsonObjectOf(r) as ForpostCameraPatch)) : missing(`camera ${idOf(r)}`)),
+      },
+      { name: "admin.cameras.delete", method: "DELETE", path: byId("cameras"), handler: (r) => (this.cameras.delete(idOf(r)) ? ok({ ok: true }) : missing(`camera ${idOf(r)}`)) },
+      {
+        name: "admin.access.get",
+        method: "GET",
+        path: pair,
+        handler: (r) => {
+          const row = this.access.get(...pairOf(r));
+          return row ? ok(row) : missing(`access row ${pairOf(r).join("/")}`);
+        },
+      },
+      { name: "admin.access.set", method: "PUT", path: pair, handler: (r) => ok(this.access.set(...pairOf(r), jsonObjectOf(r))) },
+      {
+        name: "admin.access.delete",
+        method: "DELETE",
+        path: pair,
+        handler: (r) => (this.access.remove(...pairOf(r)) ? ok({ ok: true }) : missing(`access row ${pairOf(r).join("/")}`)),
+      },
+      { name: "admin.reachable.get", method: "GET", path: `${ADMIN_PREFIX}/reachable-cameras`, handler: () => ok({ addresses: this.cameras.reachable() }) },
+      {
+        name: "admin.reachable.set",
+        method: "PUT",
+        path: `${ADMIN_PREFIX}/reachable-cameras`,
+        handler: (r) => {
+          const addresses = jsonObjectOf(r)["addresses"];
+          if (!Array.isArray(addresses) || !addresses.every((a) => typeof a === "string")) {
+            return jsonResponse(400, { error: 'expected {"addresses": ["host" or "host:port", ...]}' });
+          }
+          this.cameras.setReachable(addresses);
+          return ok({ addresses: this.cameras.reachable() });
+        },
       },
     ];
   }
@@ -170,9 +308,12 @@ export class ForpostEmulator extends VendorEmulator {
 
   private methodContext(): ForpostMethodContext {
     return {
-      store: this.store,
+      store: this.data.accounts,
+      data: this.data,
       tariffs: this.options.tariffs,
+      catalogues: this.catalogues,
       uniqueContractNumber: this.options.uniqueContractNumber,
+      enforceAccountLimits: this.options.enforceAccountLimits,
       read: (value) => (this.options.numbersAsStrings ? numbersToStrings(value) : value),
     };
   }

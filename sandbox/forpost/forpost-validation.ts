@@ -30,9 +30,22 @@ export function validateAccountFields(
   input: Readonly<Record<string, string>>,
   mode: "add" | "edit",
 ): Validated<Partial<ForpostAccountFields>> {
+  return validateFields<ForpostAccountFields>(ACCOUNT_FIELDS, input, mode);
+}
+
+/**
+ * Validates the fields of an Add… (`mode: "add"`) or Edit… (`mode: "edit"`) call against a field
+ * list, with the rules of {@link validateAccountFields}. `id` fields are positive integers and
+ * cannot be cleared; `port` fields are 1-65535.
+ */
+export function validateFields<T>(
+  specs: ReadonlyArray<ForpostFieldSpec<string>>,
+  input: Readonly<Record<string, string>>,
+  mode: "add" | "edit",
+): Validated<Partial<T>> {
   const errors: string[] = [];
   const value: Record<string, unknown> = {};
-  for (const field of ACCOUNT_FIELDS) {
+  for (const field of specs) {
     const raw = input[field.name];
     if (raw === undefined) {
       if (mode === "add" && field.required) errors.push(`${field.name} is required`);
@@ -42,10 +55,10 @@ export function validateAccountFields(
     if (parsed.ok) value[field.name] = parsed.value;
     else errors.push(parsed.error);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: value as Partial<ForpostAccountFields> };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: value as Partial<T> };
 }
 
-function parseField(field: ForpostFieldSpec, raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
+function parseField(field: ForpostFieldSpec<string>, raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
   const name = field.name;
   switch (field.kind) {
     case "text":
@@ -65,6 +78,18 @@ function parseField(field: ForpostFieldSpec, raw: string): { ok: true; value: un
     }
     case "flag":
       return raw === "0" || raw === "1" ? { ok: true, value: Number(raw) } : { ok: false, error: `${name} must be 1 or 0` };
+    case "id": {
+      // An optional reference can be cleared with an empty value, like the text fields.
+      if (raw === "" && !field.required) return { ok: true, value: null };
+      const number = parseNonNegativeInteger(raw);
+      return number === undefined || number === 0 ? { ok: false, error: `${name} must be a positive integer` } : { ok: true, value: number };
+    }
+    case "port": {
+      const number = parseNonNegativeInteger(raw);
+      return number === undefined || number < 1 || number > 65535
+        ? { ok: false, error: `${name} must be a port number from 1 to 65535` }
+        : { ok: true, value: number };
+    }
   }
 }
 

@@ -26,8 +26,9 @@ describe("ForpostAccount through the provider host", () => {
   let registrations: Registration[];
 
   it("serializes a small provider with no credentials, endpoints or implementation code", async () => {
-    registrations = await program();
-    expect(registrations.map((r) => r.type)).toEqual([TYPE]);
+    // The example also registers a camera (and, with a password, a viewer): this file is about the account.
+    registrations = (await program()).filter((r) => r.type === TYPE);
+    expect(registrations.map((r) => r.name)).toEqual(["acme"]);
     const [acme] = registrations;
     expect(acme!.providerSize).toBeLessThan(4096);
     const text = acme!.provider!;
@@ -75,7 +76,7 @@ describe("ForpostAccount through the provider host", () => {
   });
 
   it("updates in place, sending EditAccount with only the changed field", async () => {
-    registrations = await program(configRecord(FORPOST.inPlace.config));
+    registrations = (await program(configRecord(FORPOST.inPlace.config))).filter((r) => r.type === TYPE);
     clearVendorLog();
     expect((await engine.preview(registrations)).map((s) => s.op)).toEqual(["update"]);
     expect(vendorCalls()).toEqual([]);
@@ -190,5 +191,55 @@ describe("ForpostAccount through the provider host", () => {
 
   it("never leaves the admin password in the state or the host's output", () => {
     for (const text of [engine.stateJson(), host.stderr, host.stdout]) expect(text).not.toContain(PASSWORD);
+  });
+
+  it("imports an account by id: a match writes nothing, a mismatch lists every difference, a missing id is named", async () => {
+    sandbox.forpost.emulator.reset();
+    const owner = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    await owner.up(registrations);
+    const fresh = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    clearVendorLog();
+    const mismatch = await fresh.preview(withInputs(registrations, { __import: "1001", maxCameraCount: 99, defaultCameraTariffId: 1 }));
+    expect(mismatch[0]!.failures!.map((f) => f.property)).toEqual(["maxCameraCount", "defaultCameraTariffId"]);
+    expect(mismatch[0]!.failures![0]!.reason).toMatch(/maxCameraCount: declared 99, Forpost has 16/);
+    expect((await fresh.preview(withInputs(registrations, { __import: "4242" })))[0]!.failures).toEqual([
+      { property: "__import", reason: 'Forpost has no account with id "4242" (it does not exist, or is another kind of object): check the id' },
+    ]);
+    expect(await fresh.up(withInputs(registrations, { __import: "1001" }))).toMatchObject([{ op: "create", id: "1001" }]);
+    expect(vendorCalls().filter((c) => !/^(Find|Get|mas)/.test(c!))).toEqual([]);
+  });
+
+  it("adopts by contract number: absent → created, present → adopted, two with the number → an error; neighbours untouched", async () => {
+    sandbox.forpost.emulator.reset();
+    const neighbour = sandbox.forpost.emulator.accounts.add({ Name: "Neighbour", MaxCameraCount: 1, MaxLoginCount: 1, MaxCameraOnlineTranslationCount: 1, MaxCameraArchivalTranslationCount: 1, MaxCameraUserOnlineTranslationCount: 1, MaxCameraUserArchivalTranslationCount: 1, ContractNumber: "C-10010" });
+    const adopting = withInputs(registrations, { __adopt: true });
+    const first = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    expect(await first.up(adopting)).toMatchObject([{ op: "create", id: "1002" }]);
+    const second = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    sandbox.forpost.emulator.accounts.patch(1002, { MaxCameraCount: 3 });
+    clearVendorLog();
+    expect(await second.up(adopting)).toMatchObject([{ op: "create", id: "1002" }]);
+    expect(sandbox.forpost.emulator.log.entries("EditAccount").map((e) => e.params["MaxCameraCount"])).toEqual(["16"]);
+    expect(vendorCalls()).not.toContain("AddAccount");
+    sandbox.forpost.emulator.accounts.add({ Name: "Twin", MaxCameraCount: 1, MaxLoginCount: 1, MaxCameraOnlineTranslationCount: 1, MaxCameraArchivalTranslationCount: 1, MaxCameraUserOnlineTranslationCount: 1, MaxCameraUserArchivalTranslationCount: 1, ContractNumber: "C-1001" });
+    const third = new MiniEngine(host, { config, secretConfigKeys: ["forpost:adminPassword"] });
+    const [step] = await third.up(adopting);
+    expect(step!.error).toMatch(/Forpost has 2 accounts with contractNumber "C-1001" \(id 1002 "ACME Ltd", 1003 "Twin"\), so adoptExisting cannot tell which is meant; nothing was changed/);
+    expect(sandbox.forpost.emulator.accounts.get(neighbour.ID)).toMatchObject({ Name: "Neighbour", MaxCameraCount: 1 });
+  });
+
+  it("answers many concurrent Reads with one masAccounts plus the two tariff getters each (the floor, 1 + 2N)", async () => {
+    sandbox.forpost.emulator.reset();
+    await host.configure(config, { secretKeys: ["forpost:adminPassword"] });
+    const { subscribers } = sandbox.forpost.emulator.seed({ accounts: 40, usersPerAccount: 0, camerasPerAccount: 0 });
+    const urn = engine.urnOf(TYPE, "acme");
+    const props = { __provider: registrations[0]!.inputs["__provider"], __declared: ["name"] };
+    clearVendorLog();
+    const reads = await Promise.all(subscribers.map((s) => host.read(urn, String(s.accountId), props, {})));
+    expect(reads.filter((r) => r.id !== "")).toHaveLength(40);
+    const calls = vendorCalls();
+    expect(calls.filter((c) => c === "GetAllowedAccountTariffs")).toHaveLength(40);
+    expect(calls.filter((c) => c === "GetAccountDefaultCameraTariff")).toHaveLength(40);
+    expect(calls.filter((c) => c === "masAccounts" || c === "FindAccounts").length).toBeLessThanOrEqual(3);
   });
 });

@@ -123,3 +123,41 @@ describe("changes behind the client's back", () => {
     expect(created.json).toMatchObject({ error: expect.stringContaining("MaxCameraOnlineTranslationCount is required") });
   });
 });
+
+describe("users, cameras, access rights and reachability over the admin routes", () => {
+  it("adds, reads, patches and deletes users and cameras; state never shows a password", async () => {
+    const account = await addAccount(forpost.url);
+    const user = (await admin(forpost.url, "POST", "users", { AccountID: account, Login: "ivanov", Password: "portal-user-pw" })).json as { ID: number };
+    expect(user).toMatchObject({ ID: 5001, Login: "ivanov", IsActive: 1 });
+    expect((await admin(forpost.url, "PATCH", `users/${user.ID}`, { IsActive: 0 })).json).toMatchObject({ IsActive: 0 });
+    const camera = (await admin(forpost.url, "POST", "cameras", { AccountID: account, Name: "Двор", MasterID: 1, Login: "admin", IPOrDomain: "10.1.1.1", Port: 554, Password: "portal-cam-pw" }))
+      .json as { ID: number };
+    expect(camera).toMatchObject({ ID: 7001, Name: "Двор" });
+    expect((await admin(forpost.url, "PUT", `access/${user.ID}/${camera.ID}`, { Review: 1 })).json).toMatchObject({ Review: 1, Download: 0 });
+    expect((await admin(forpost.url, "PUT", "reachable-cameras", { addresses: ["10.1.1.1"] })).json).toEqual({ addresses: ["10.1.1.1"] });
+    const state = await admin(forpost.url, "GET", "state");
+    expect(state.json).toMatchObject({ users: [{ ID: 5001 }], cameras: [{ ID: 7001 }], access: [{ UserID: 5001, CameraID: 7001 }], reachableCameras: ["10.1.1.1"] });
+    for (const secret of ["portal-user-pw", "portal-cam-pw", "PasswordDigest"]) expect(state.text).not.toContain(secret);
+    expect((await admin(forpost.url, "DELETE", `access/${user.ID}/${camera.ID}`)).status).toBe(200);
+    expect((await admin(forpost.url, "GET", `access/${user.ID}/${camera.ID}`)).status).toBe(404);
+    expect((await admin(forpost.url, "DELETE", `cameras/${camera.ID}`)).status).toBe(200);
+    expect((await admin(forpost.url, "DELETE", `users/${user.ID}`)).status).toBe(200);
+    expect((await admin(forpost.url, "GET", `users/${user.ID}`)).status).toBe(404);
+  });
+
+  it("refuses invalid values with 400 naming them", async () => {
+    const account = await addAccount(forpost.url);
+    const answer = await admin(forpost.url, "POST", "cameras", { AccountID: account, Name: "x", MasterID: 1, Login: "a", IPOrDomain: "h", Port: 0 });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual({ error: "Port must be a port number from 1 to 65535" });
+    expect((await admin(forpost.url, "PUT", "reachable-cameras", { addresses: "10.1.1.1" })).status).toBe(400);
+  });
+
+  it("reset empties users, cameras and access rights and makes every camera unreachable again", async () => {
+    const account = await addAccount(forpost.url);
+    emulator.users.add({ AccountID: account, Login: "x", Password: "pw-x" });
+    emulator.cameras.setReachable(["10.0.0.1"]);
+    emulator.reset();
+    expect(emulator.state()).toMatchObject({ users: [], cameras: [], access: [], reachableCameras: [], nextUserId: 5001, nextCameraId: 7001 });
+  });
+});

@@ -79,3 +79,26 @@ export async function addAccount(url: string, fields: Record<string, string> = {
 export function useForpostEmulator(): { readonly emulator: ForpostEmulator; readonly url: string } {
   return useEmulator(new ForpostEmulator({ adminLogin: ADMIN_LOGIN, adminPassword: ADMIN_PASSWORD }), "Forpost");
 }
+
+/** Minimal valid AddUser fields besides AccountID. */
+export const MINIMAL_USER: Readonly<Record<string, string>> = { Login: "ivanov", Password: "user-pw-1" };
+
+/** Minimal valid AddCamera fields besides AccountID (no model: Protocol and MJPEG are required). */
+export const MINIMAL_CAMERA: Readonly<Record<string, string>> = {
+  Name: "Подъезд",
+  MasterID: "1",
+  Login: "admin",
+  Password: "camera-pw-1",
+  IPOrDomain: "10.0.0.5",
+  Port: "554",
+  Protocol: "rtsp",
+  MJPEG: "/play.sdp",
+};
+
+/** Calls an Add… method and returns the new ID, failing loudly otherwise. */
+export async function addOne(url: string, method: "AddUser" | "AddCamera", fields: Record<string, string>): Promise<number> {
+  const answer = await callForpost(url, method, fields);
+  const id = (answer.json as { ID?: unknown } | undefined)?.ID;
+  if (answer.status !== 200 || typeof id !== "number") throw new Error(`${method} failed: ${answer.status} ${answer.text}`);
+  return id;
+}

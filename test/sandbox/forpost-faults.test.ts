@@ -135,3 +135,13 @@ function numericMinimal() {
     MaxCameraUserArchivalTranslationCount: 1,
   };
 }
+
+describe("a fault after the first requests of a route", () => {
+  it('"after: 1" lets the first request through and faults the second (a create\'s read-back after its look-up)', async () => {
+    emulator.faults.set("masAccounts", { after: 1, status: 500, body: { ErrorCode: 1, Error: "busy" }, times: 1 });
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(200);
+    expect((await callForpost(forpost.url, "masAccounts")).json).toEqual({ ErrorCode: 1, Error: "busy" });
+    expect((await callForpost(forpost.url, "masAccounts")).status).toBe(200);
+    expect(emulator.log.entries().map((e) => e.faults ?? [])).toEqual([[], ["status"], []]);
+  });
+});
