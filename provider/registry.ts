@@ -53,11 +53,18 @@ export const resources: readonly ResourceEntry[] = [
   { className: "ForpostAccount", token: "forpost:Account", module: "forpost/account" },
   { className: "StalkerAccount", token: "stalker:Account", module: "stalker/account" },
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
+  { className: "VsaasUser", token: "vsaas:User", module: "vsaas/user" },
+  { className: "VsaasOrganizationUser", token: "vsaas:OrganizationUser", module: "vsaas/organization-user" },
+  { className: "VsaasFolderAccess", token: "vsaas:FolderAccess", module: "vsaas/folder-access" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
 ];
 
-export const functions: readonly FunctionEntry[] = [];
+export const functions: readonly FunctionEntry[] = [
+  { vendor: "vsaas", name: "getTariffPlans", module: "vsaas/functions" },
+  { vendor: "vsaas", name: "getOrganizationFolders", module: "vsaas/functions" },
+  { vendor: "vsaas", name: "getOrganizationPresets", module: "vsaas/functions" },
+];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */
 export function exportName(entry: ResourceEntry): string {
