@@ -77,7 +77,7 @@ export const vsaasUser = defineResource({
       const client = WatcherClient.fromConfig();
       const made = await createOnce(client, i, context);
       const userId = made.id;
-      progress.created(String(userId), { login: made.login, password: i.password, leaveDefaultOrganization: false, userId });
+      progress.created(String(userId), { login: made.login, password: i.password, leaveDefaultOrganization: false, userId, organizationIds: made.organizations ?? [] });
       let organizationIds = made.organizations ?? [];
       if (i.leaveDefaultOrganization) {
         organizationIds = await leaveDefault(client, userId, organizationIds);
@@ -156,25 +156,27 @@ async function loginTaken(client: WatcherClient, login: string, cause: VendorApi
   );
 }
 
-/** Takes the user out of the default organization; answers the user's organizations after it. */
+/**
+ * Takes the user out of the default organization; answers the user's organizations after it. The
+ * DELETE is sent whatever `organizationIds` (possibly stale) say: a 404 means "not a member", fine.
+ */
 async function leaveDefault(client: WatcherClient, userId: number, organizationIds: readonly number[]): Promise<number[]> {
   const fallback = await client.defaultOrganizationId();
-  if (fallback === undefined || !organizationIds.includes(fallback)) return [...organizationIds];
-  // 404: not a member (any more), which is what we want.
+  if (fallback === undefined) return [...organizationIds];
   await client.removeMember(fallback, userId);
   return organizationIds.filter((id) => id !== fallback);
 }
 
+/** Puts the user (back) in the default organization; a refusal because they are a member already is success. */
 async function joinDefault(client: WatcherClient, userId: number, organizationIds: readonly number[]): Promise<number[]> {
   const fallback = await client.defaultOrganizationId();
   if (fallback === undefined) throw new Error("the VSAAS.IO Watcher has no default organization (is_default) to put the user back in");
-  if (organizationIds.includes(fallback)) return [...organizationIds];
   try {
     await client.addMember(fallback, userId, {});
   } catch (error) {
     if (!isAlreadyThere(error)) throw error;
   }
-  return [...organizationIds, fallback].sort((a, b) => a - b);
+  return [...new Set([...organizationIds, fallback])].sort((a, b) => a - b);
 }
 
 async function outputsOf(client: WatcherClient, u: WatcherUser, password: string | undefined): Promise<Outputs> {

@@ -122,11 +122,13 @@ export interface FolderGrant {
 const KEY_SETTINGS = "vsaas:watcherApiKey / VSAAS_WATCHER_API_KEY (and vsaas:watcherUrl / VSAAS_WATCHER_URL: your domain's own host)";
 
 /**
- * How long a fetched Watcher list answers later reads. A refresh's Reads arrive within a second or
- * two of each other, and a whole list is the only read the API has for users and members; every
- * write through this client forgets the lists it may have changed.
+ * How long a fetched Watcher list answers later reads (from when it arrived). A refresh's Reads
+ * arrive within a second or two of each other, and a whole list is the only read the API has for
+ * users and members; every write through this client forgets the lists it may have changed. A
+ * change made outside Pulumi is seen by any read that starts later than this after the list.
  */
-const LIST_MAX_AGE_MS = 5_000;
+export const WATCHER_LIST_MAX_AGE_MS = 2_000;
+const LIST_MAX_AGE_MS = WATCHER_LIST_MAX_AGE_MS;
 
 /**
  * Flussonic Watcher API v2 client (cloud.vsaas.io, on the domain's own host): one method per
