@@ -49,7 +49,8 @@ const outputs = z.object({
   login: output(z.string(), "The member's login, as the Watcher lists it."),
   canViewOrganizationPlists: output(z.boolean(), "`can_view_organization_plists` as the Watcher answers it (it follows `canEditOrganizationCameras`; not settable)."),
   canEditOrganizationPlists: output(z.boolean(), "`can_edit_organization_plists` as the Watcher answers it (it follows `canEditOrganizationCameras`; not settable)."),
-  folderIds: output(z.array(z.number()), "Folders of the organization the member has rights on now (`folders_permissions`; see VsaasFolderAccess)."),
+  // No list of the member's folders: it changes with every VsaasFolderAccess, and each refresh after
+  // one would show the membership as changed although nothing about it did.
 });
 
 type Inputs = ResourceInputs<typeof inputs.shape>;
@@ -189,7 +190,6 @@ function outputsOf(organizationId: number, m: WatcherMember): Outputs {
     login: m.login ?? "",
     canViewOrganizationPlists: m.can_view_organization_plists ?? false,
     canEditOrganizationPlists: m.can_edit_organization_plists ?? false,
-    folderIds: m.folders.flatMap((f) => (f.folderId === undefined ? [] : [f.folderId])).sort((a, b) => a - b),
   };
 }
 
@@ -211,7 +211,7 @@ async function* discoverMemberships(options: DiscoverOptions): AsyncIterable<Dis
       if (m.user_id === o.owner?.id) continue;
       if (options.limit !== undefined && found >= options.limit) return;
       found++;
-      const { login: _l, canViewOrganizationPlists: _v, canEditOrganizationPlists: _e, folderIds: _f, ...inputs } = outputsOf(o.id, m);
+      const { login: _l, canViewOrganizationPlists: _v, canEditOrganizationPlists: _e, ...inputs } = outputsOf(o.id, m);
       yield { id: `${o.id}/${m.user_id}`, inputs, refs: { userId: { token: "vsaas:User", id: String(m.user_id) } }, subscriber: o.title, name: `${o.id}-${m.user_id}` };
     }
   }

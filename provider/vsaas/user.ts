@@ -39,7 +39,8 @@ const outputs = z.object({
   userId: output(z.number(), "The Watcher user id (the resource id, as a number): what `VsaasOrganizationUser.userId` takes."),
   isAdmin: output(z.boolean(), "Whether the Watcher shows the user as an administrator."),
   enabled: output(z.boolean(), "Whether the account is enabled (only the web interface can change it)."),
-  organizationIds: output(z.array(z.number()), "Every Watcher organization the user belongs to now (memberships made by any program or by hand)."),
+  // No list of the user's organizations: it changes with every VsaasOrganizationUser, and each refresh
+  // after one would show the user as changed although nothing about it did.
 });
 
 type Inputs = ResourceInputs<typeof inputs.shape>;
@@ -77,13 +78,13 @@ export const vsaasUser = defineResource({
       const client = WatcherClient.fromConfig();
       const made = await createOnce(client, i, context);
       const userId = made.id;
-      progress.created(String(userId), { login: made.login, password: i.password, leaveDefaultOrganization: false, userId, organizationIds: made.organizations ?? [] });
-      let organizationIds = made.organizations ?? [];
+      progress.created(String(userId), { login: made.login, password: i.password, leaveDefaultOrganization: false, userId });
+      let organizations = made.organizations ?? [];
       if (i.leaveDefaultOrganization) {
-        organizationIds = await leaveDefault(client, userId, organizationIds);
+        organizations = await leaveDefault(client, userId, organizations);
         progress.applied({ leaveDefaultOrganization: true });
       }
-      return { id: String(userId), outs: await outputsOf(client, { ...made, organizations: organizationIds }, i.password) };
+      return { id: String(userId), outs: await outputsOf(client, { ...made, organizations }, i.password) };
     },
     async read(id, olds) {
       const client = WatcherClient.fromConfig();
@@ -96,9 +97,9 @@ export const vsaasUser = defineResource({
       if (!changed.includes("leaveDefaultOrganization")) return olds;
       const client = WatcherClient.fromConfig();
       const userId = Number(id);
-      const before = olds.organizationIds ?? [];
-      const organizationIds = news.leaveDefaultOrganization ? await leaveDefault(client, userId, before) : await joinDefault(client, userId, before);
-      return { ...olds, leaveDefaultOrganization: news.leaveDefaultOrganization, organizationIds } as Outputs;
+      if (news.leaveDefaultOrganization) await leaveDefault(client, userId, []);
+      else await joinDefault(client, userId);
+      return { ...olds, leaveDefaultOrganization: news.leaveDefaultOrganization } as Outputs;
     },
     async delete(id) {
       // 404: already gone. Its memberships go with it (the Watcher's users own them).
@@ -157,8 +158,8 @@ async function loginTaken(client: WatcherClient, login: string, cause: VendorApi
 }
 
 /**
- * Takes the user out of the default organization; answers the user's organizations after it. The
- * DELETE is sent whatever `organizationIds` (possibly stale) say: a 404 means "not a member", fine.
+ * Takes the user out of the default organization; answers `organizationIds` without it. The DELETE
+ * is sent whatever a (possibly stale) list says: the Watcher's 404 means "not a member", fine.
  */
 async function leaveDefault(client: WatcherClient, userId: number, organizationIds: readonly number[]): Promise<number[]> {
   const fallback = await client.defaultOrganizationId();
@@ -168,7 +169,7 @@ async function leaveDefault(client: WatcherClient, userId: number, organizationI
 }
 
 /** Puts the user (back) in the default organization; a refusal because they are a member already is success. */
-async function joinDefault(client: WatcherClient, userId: number, organizationIds: readonly number[]): Promise<number[]> {
+async function joinDefault(client: WatcherClient, userId: number): Promise<void> {
   const fallback = await client.defaultOrganizationId();
   if (fallback === undefined) throw new Error("the VSAAS.IO Watcher has no default organization (is_default) to put the user back in");
   try {
@@ -176,7 +177,6 @@ async function joinDefault(client: WatcherClient, userId: number, organizationId
   } catch (error) {
     if (!isAlreadyThere(error)) throw error;
   }
-  return [...new Set([...organizationIds, fallback])].sort((a, b) => a - b);
 }
 
 async function outputsOf(client: WatcherClient, u: WatcherUser, password: string | undefined): Promise<Outputs> {
@@ -189,7 +189,6 @@ async function outputsOf(client: WatcherClient, u: WatcherUser, password: string
     userId: u.id,
     isAdmin: u.is_admin ?? false,
     enabled: u.enabled ?? true,
-    organizationIds,
   };
 }
 

@@ -45,7 +45,6 @@ describe("vsaasOrganizationUser", () => {
       canViewOrganizationStats: false,
       login: "ivanov@example.org",
       canViewOrganizationPlists: false,
-      folderIds: [],
     });
     expect(emulator().watcher.access({ login: "ivanov@example.org", organizationId: orgId, folderId: 1 })).toMatchObject({ member: true, canViewCameras: false });
   });

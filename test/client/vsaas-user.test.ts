@@ -54,7 +54,6 @@ describe("vsaasUser: create, read, update, delete", () => {
       userId: watcherUser.id,
       isAdmin: false,
       enabled: true,
-      organizationIds: [],
       [DECLARED_KEY]: ["login", "password", "leaveDefaultOrganization"],
     });
     expect(routes()).toEqual(USER_CREATE_CALLS_FIRST);
@@ -69,17 +68,18 @@ describe("vsaasUser: create, read, update, delete", () => {
 
   it("leaveDefaultOrganization: false keeps the user in Unassigned cameras; it updates in place both ways", async () => {
     const { id, outs } = await create(inputs, { leaveDefaultOrganization: false });
-    expect(outs).toMatchObject({ leaveDefaultOrganization: false, organizationIds: [752] });
+    expect(outs).toMatchObject({ leaveDefaultOrganization: false });
+    expect(emulator().watcher.user(Number(id))!.organizations).toEqual([752]);
     expect(routes()).toEqual(["watcher.users.index", "watcher.users.create", "watcher.organizations.index"]);
     const news = { ...inputs, leaveDefaultOrganization: true };
     expect(await vsaasUser.diff(id, outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     clearLog();
     const { outs: left } = await vsaasUser.update(id, outs, news);
     expect(routes()).toEqual(["watcher.organization_users.destroy"]);
-    expect(left).toMatchObject({ leaveDefaultOrganization: true, organizationIds: [] });
+    expect(left).toMatchObject({ leaveDefaultOrganization: true });
     expect(emulator().watcher.user(Number(id))!.organizations).toEqual([]);
     const { outs: back } = await vsaasUser.update(id, left, { ...inputs, leaveDefaultOrganization: false });
-    expect(back).toMatchObject({ leaveDefaultOrganization: false, organizationIds: [752] });
+    expect(back).toMatchObject({ leaveDefaultOrganization: false });
     expect(emulator().watcher.user(Number(id))!.organizations).toEqual([752]);
   });
 
@@ -159,7 +159,8 @@ describe("vsaasUser: adoption and duplicates", () => {
     await expect(create()).rejects.toThrow(new RegExp(`already has a user with login "ivanov@example.org" \\(id ${existing.id} "ivanov@example.org"\\).*adoptExisting`));
     const { id, outs } = await create(inputs, { __adopt: true });
     expect(id).toBe(String(existing.id));
-    expect(outs).toMatchObject({ leaveDefaultOrganization: true, organizationIds: [], password: USER_PASSWORD });
+    expect(outs).toMatchObject({ leaveDefaultOrganization: true, password: USER_PASSWORD });
+    expect(emulator().watcher.user(existing.id)!.organizations).toEqual([]);
     expect(emulator().watcher.users().filter((u) => u.login === "ivanov@example.org")).toHaveLength(1);
   });
 
@@ -223,8 +224,8 @@ describe("vsaasUser: a lost create answer never duplicates, a partial create nev
     expect(error.properties).toMatchObject({ login: "ivanov@example.org", leaveDefaultOrganization: false, userId: watcherUser.id });
     expect(error.message).toMatch(/created \d+, but a later step failed: .*HTTP 500/);
     emulator().faults.clear();
-    const { outs } = await vsaasUser.update(error.id, { ...error.properties, organizationIds: [752] }, inputs);
-    expect(outs).toMatchObject({ leaveDefaultOrganization: true, organizationIds: [] });
+    const { outs } = await vsaasUser.update(error.id, error.properties, inputs);
+    expect(outs).toMatchObject({ leaveDefaultOrganization: true });
     expect(emulator().watcher.user(watcherUser.id)!.organizations).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe("VsaasOrganizationUser through the provider host", () => {
     clearVendorLog();
     expect(await engine.up(member)).toMatchObject([{ op: "create", id: `${orgId}/${userId}` }]);
     expect(vendorCalls()).toEqual(MEMBER_CREATE_CALLS);
-    expect(only().outputs).toMatchObject({ login: "ivanov.viewer@example.org", canEditOrganizationCameras: false, folderIds: [] });
+    expect(only().outputs).toMatchObject({ login: "ivanov.viewer@example.org", canEditOrganizationCameras: false });
     clearVendorLog();
     expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: false }]);
     expect(vendorCalls()).toEqual(MEMBER_READ_CALLS);

@@ -72,7 +72,7 @@ describe("VsaasUser through the provider host", () => {
     expect(step).toMatchObject({ op: "create", id: String(users()[0]!.id) });
     expect(vendorCalls()).toEqual(USER_CREATE_CALLS_FIRST);
     expect(users()[0]!.organizations).toEqual([]);
-    expect(only().outputs).toMatchObject({ login: LOGIN, leaveDefaultOrganization: true, organizationIds: [], isAdmin: false, userId: users()[0]!.id });
+    expect(only().outputs).toMatchObject({ login: LOGIN, leaveDefaultOrganization: true, isAdmin: false, userId: users()[0]!.id });
     expect(only().secretOutputKeys).toEqual(["password"]);
     const keys = await watcherApikeys();
     expect(keys.length).toBeGreaterThan(2);
