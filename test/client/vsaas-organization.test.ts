@@ -272,3 +272,19 @@ describe("vsaasOrganization: errors", () => {
     await expect(vsaasOrganization.update(id, outs, { ...DEMO_INPUTS, tariffPlanIds: [550] })).rejects.toThrow(/no longer exists.*pulumi refresh/);
   });
 });
+
+describe("vsaasOrganization: discover", () => {
+  it("lists every organization from the one billing list, with inputs that import without a difference", async () => {
+    const seeded = emulator().seed({ organizations: 30, namesakeEvery: 10 });
+    emulator().log.clear();
+    const found = [];
+    for await (const o of vsaasOrganization.definition.discover!({})) found.push(o);
+    expect(routes()).toEqual(["organizations.index"]);
+    expect(found.map((o) => o.id)).toEqual(seeded.map((s) => String(s.id)));
+    for (const o of found) expect((await vsaasOrganization.check({}, { ...o.inputs, __import: o.id })).failures).toEqual([]);
+    expect(found[3]).toMatchObject({ subscriber: seeded[3]!.title, name: "seed-subscriber-3", inputs: { title: seeded[3]!.title, owner: seeded[3]!.owner, tariffPlanIds: [548, 549] } });
+    const some = [];
+    for await (const o of vsaasOrganization.definition.discover!({ limit: 5, subscriberPrefix: "seed subscriber 2" })) some.push(o);
+    expect(some.map((o) => o.inputs["title"])).toEqual(["seed subscriber 2", "seed subscriber 21", "seed subscriber 22", "seed subscriber 23", "seed subscriber 24"]);
+  });
+});
