@@ -43,7 +43,7 @@ export interface SeededOrganization {
  * "create the user, add them to the organization, grant them the folder, remove them from the
  * default organization" — with neighbours: owners shared between organizations, repeated titles,
  * installers, and users the scenario's last step was forgotten for. Goes straight to the store
- * (no HTTP, no request log), so seeding 10,000 subscribers takes well under a second.
+ * (no HTTP, no request log), linear in N: 10,000 subscribers take a second or two.
  */
 export function seedVsaas(store: VsaasStore, options: VsaasSeedOptions): SeededOrganization[] {
   const perOrg = options.usersPerOrganization ?? 1;
