@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError } from "../core/errors";
 import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { registerSecret } from "../core/redact";
 import { input, output } from "../core/schema";
 import { slug } from "./names";
 import { isAlreadyThere, WatcherClient, type WatcherUser } from "./watcher-client";
@@ -75,6 +76,8 @@ export const vsaasUser = defineResource({
             "import it (`{ import: \"<id>\" }`) or adopt it (`{ adoptExisting: true }`): then the password may stay unset.",
         );
       }
+      // Masked in any message from here on, should the Watcher ever echo the request.
+      registerSecret(i.password);
       const client = WatcherClient.fromConfig();
       const made = await createOnce(client, i, context);
       const userId = made.id;
