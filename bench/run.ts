@@ -112,6 +112,35 @@ const CASES: Record<string, BenchCase> = {
     inputs: (_, i) => ({ ...DEMO_INPUTS, title: `Bench family ${i}`, owner: `bench${i}@example.org` }),
     update: (i) => ({ ...i, tariffPlanIds: [549, 550] }),
   },
+  "vsaas:User": {
+    emulator: (s) => s.vsaas.emulator,
+    inputs: (_, i) => ({ login: `bench-user-${i}@example.org`, password: "bench-only-subscriber-pw", leaveDefaultOrganization: true }),
+    update: (i) => ({ ...i, leaveDefaultOrganization: false }),
+    note: "the first create also looks up the default organization (once per process); refresh reads one list for any number of users",
+  },
+  "vsaas:OrganizationUser": {
+    emulator: (s) => s.vsaas.emulator,
+    // The organization and the user exist (made in the emulator, not counted).
+    inputs: (s, i) => ({
+      watcherOrganizationId: s.vsaas.emulator.organizations.add({ title: `Bench member org ${i}`, owner: `bench-m${i}@example.org` })["external_id"],
+      userId: s.vsaas.emulator.watcher.addUser(`bench-member-${i}@example.org`, "bench-only-pw").id,
+    }),
+    update: (i) => i,
+    note: "no update in the API (a rights change replaces: delete + create); the update row is the no-op",
+  },
+  "vsaas:FolderAccess": {
+    emulator: (s) => s.vsaas.emulator,
+    // The membership exists (made in the emulator, not counted); the right is on the folder "Cameras".
+    inputs: (s, i) => {
+      const e = s.vsaas.emulator;
+      const org = e.organizations.add({ title: `Bench folder org ${i}`, owner: `bench-f${i}@example.org` })["external_id"] as number;
+      const user = e.watcher.addUser(`bench-folder-${i}@example.org`, "bench-only-pw").id;
+      e.watcher.addMember(org, user);
+      return { membershipId: `${org}/${user}`, folderId: e.watcher.folders(org)[0]!["id"], canViewDvr: true };
+    },
+    update: (i) => ({ ...i, canUsePtz: true }),
+    note: "delete revokes by leaving and rejoining the organization (no revocation in the API): 5 calls, plus one per other folder right",
+  },
   "hikconnect:Device": {
     emulator: (s) => s.hikconnect.emulator,
     // The sandbox has 16 addable physical devices; each object is deleted before the next create,

@@ -56,6 +56,9 @@ export const resources: readonly ResourceEntry[] = [
   { className: "ForpostUserCameraAccess", token: "forpost:UserCameraAccess", module: "forpost/user-camera-access" },
   { className: "StalkerAccount", token: "stalker:Account", module: "stalker/account" },
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
+  { className: "VsaasUser", token: "vsaas:User", module: "vsaas/user" },
+  { className: "VsaasOrganizationUser", token: "vsaas:OrganizationUser", module: "vsaas/organization-user" },
+  { className: "VsaasFolderAccess", token: "vsaas:FolderAccess", module: "vsaas/folder-access" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
 ];
@@ -69,6 +72,9 @@ export const functions: readonly FunctionEntry[] = [
   { vendor: "forpost", name: "getRtspTransports", module: "forpost/functions" },
   { vendor: "forpost", name: "getPtzTypes", module: "forpost/functions" },
   { vendor: "forpost", name: "getAuthProviders", module: "forpost/functions" },
+  { vendor: "vsaas", name: "getTariffPlans", module: "vsaas/functions" },
+  { vendor: "vsaas", name: "getOrganizationFolders", module: "vsaas/functions" },
+  { vendor: "vsaas", name: "getOrganizationPresets", module: "vsaas/functions" },
 ];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */

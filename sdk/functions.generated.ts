@@ -11,6 +11,9 @@ import { getProtocols as forpost_getProtocols } from "../provider/forpost/functi
 import { getRtspTransports as forpost_getRtspTransports } from "../provider/forpost/functions";
 import { getPtzTypes as forpost_getPtzTypes } from "../provider/forpost/functions";
 import { getAuthProviders as forpost_getAuthProviders } from "../provider/forpost/functions";
+import { getTariffPlans as vsaas_getTariffPlans } from "../provider/vsaas/functions";
+import { getOrganizationFolders as vsaas_getOrganizationFolders } from "../provider/vsaas/functions";
+import { getOrganizationPresets as vsaas_getOrganizationPresets } from "../provider/vsaas/functions";
 import { invokeFunction, invokeFunctionOutput } from "./invoke";
 import { assertSameType, type InputArgs } from "./telecom-resource";
 
@@ -317,4 +320,141 @@ export namespace forpost {
     return invokeFunctionOutput(forpost_getAuthProviders, args);
   }
   assertSameType<GetAuthProvidersArgs, z.input<typeof forpost_getAuthProviders.definition.args>>(true);
+}
+
+/**
+ * Lookups in VSAAS.IO (VSAAS.IO billing API v1 and Flussonic Watcher API v2).
+ */
+export namespace vsaas {
+  /**
+   * Arguments of {@link vsaas.getTariffPlans}.
+   */
+  export interface GetTariffPlansArgs {
+    /**
+     * Plan names as the billing shows them (exact); each must match one plan.
+     */
+    names?: z.input<typeof vsaas_getTariffPlans.definition.args>["names"];
+    /**
+     * Only plans whose status is `Active`.
+     */
+    activeOnly?: z.input<typeof vsaas_getTariffPlans.definition.args>["activeOnly"];
+  }
+  /**
+   * What {@link vsaas.getTariffPlans} answers.
+   */
+  export type GetTariffPlansResult = z.output<typeof vsaas_getTariffPlans.definition.result>;
+  /**
+   * The VSAAS.IO billing's tariff plans (`GET https://my.vsaas.io/api/v1/tariff_plans`), for
+   * `VsaasOrganization.tariffPlanIds`. Plans are made in the billing's web interface (BILLING
+   * PLANS). `externalId` is the plan's Watcher preset id. With `names`, each name must match
+   * exactly one plan, in that order; otherwise every plan is answered. One billing call per
+   * lookup.
+   *
+   * Reference: docs/api-docs/vsaas/get-tariff-plans.md.
+   */
+  export function getTariffPlans(args?: GetTariffPlansArgs): Promise<GetTariffPlansResult> {
+    return invokeFunction(vsaas_getTariffPlans, args);
+  }
+  /**
+   * The VSAAS.IO billing's tariff plans (`GET https://my.vsaas.io/api/v1/tariff_plans`), for
+   * `VsaasOrganization.tariffPlanIds`. Plans are made in the billing's web interface (BILLING
+   * PLANS). `externalId` is the plan's Watcher preset id. With `names`, each name must match
+   * exactly one plan, in that order; otherwise every plan is answered. One billing call per
+   * lookup.
+   *
+   * Reference: docs/api-docs/vsaas/get-tariff-plans.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getTariffPlansOutput(args?: InputArgs<GetTariffPlansArgs>): pulumi.Output<GetTariffPlansResult> {
+    return invokeFunctionOutput(vsaas_getTariffPlans, args);
+  }
+  assertSameType<GetTariffPlansArgs, z.input<typeof vsaas_getTariffPlans.definition.args>>(true);
+
+  /**
+   * Arguments of {@link vsaas.getOrganizationFolders}.
+   */
+  export interface GetOrganizationFoldersArgs {
+    /**
+     * The Watcher organization: `VsaasOrganization.externalId` (not its billing id).
+     */
+    watcherOrganizationId: z.input<typeof vsaas_getOrganizationFolders.definition.args>["watcherOrganizationId"];
+    /**
+     * The folder's title, exactly (e.g. "Cameras"); exactly one folder must have it.
+     */
+    title?: z.input<typeof vsaas_getOrganizationFolders.definition.args>["title"];
+  }
+  /**
+   * What {@link vsaas.getOrganizationFolders} answers.
+   */
+  export type GetOrganizationFoldersResult = z.output<typeof vsaas_getOrganizationFolders.definition.result>;
+  /**
+   * The camera folders of a Flussonic Watcher organization (`GET
+   * /vsaas/api/v2/organizations/{id}/folders`), for `VsaasFolderAccess.folderId`. Every
+   * organization has the folder "Cameras" from its creation on. With `title`, exactly one folder
+   * must have it. One Watcher call per lookup.
+   *
+   * Reference: docs/api-docs/vsaas/get-organization-folders.md.
+   */
+  export function getOrganizationFolders(args: GetOrganizationFoldersArgs): Promise<GetOrganizationFoldersResult> {
+    return invokeFunction(vsaas_getOrganizationFolders, args);
+  }
+  /**
+   * The camera folders of a Flussonic Watcher organization (`GET
+   * /vsaas/api/v2/organizations/{id}/folders`), for `VsaasFolderAccess.folderId`. Every
+   * organization has the folder "Cameras" from its creation on. With `title`, exactly one folder
+   * must have it. One Watcher call per lookup.
+   *
+   * Reference: docs/api-docs/vsaas/get-organization-folders.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getOrganizationFoldersOutput(args: InputArgs<GetOrganizationFoldersArgs>): pulumi.Output<GetOrganizationFoldersResult> {
+    return invokeFunctionOutput(vsaas_getOrganizationFolders, args);
+  }
+  assertSameType<GetOrganizationFoldersArgs, z.input<typeof vsaas_getOrganizationFolders.definition.args>>(true);
+
+  /**
+   * Arguments of {@link vsaas.getOrganizationPresets}.
+   */
+  export interface GetOrganizationPresetsArgs {
+    /**
+     * The Watcher organization: `VsaasOrganization.externalId` (not its billing id).
+     */
+    watcherOrganizationId: z.input<typeof vsaas_getOrganizationPresets.definition.args>["watcherOrganizationId"];
+    /**
+     * The preset's title, exactly (the billing plan's name, e.g. "Default"); exactly one must have
+     * it.
+     */
+    title?: z.input<typeof vsaas_getOrganizationPresets.definition.args>["title"];
+  }
+  /**
+   * What {@link vsaas.getOrganizationPresets} answers.
+   */
+  export type GetOrganizationPresetsResult = z.output<typeof vsaas_getOrganizationPresets.definition.result>;
+  /**
+   * The presets (DVR and analytics settings) the cameras of a Flussonic Watcher organization may
+   * use (`GET /vsaas/api/v2/organizations/{id}/presets`): the organization's billing plans as the
+   * Watcher sees them (a preset's id is the plan's `externalId`). With `title`, exactly one preset
+   * must have it. One Watcher call per lookup.
+   *
+   * Reference: docs/api-docs/vsaas/get-organization-presets.md.
+   */
+  export function getOrganizationPresets(args: GetOrganizationPresetsArgs): Promise<GetOrganizationPresetsResult> {
+    return invokeFunction(vsaas_getOrganizationPresets, args);
+  }
+  /**
+   * The presets (DVR and analytics settings) the cameras of a Flussonic Watcher organization may
+   * use (`GET /vsaas/api/v2/organizations/{id}/presets`): the organization's billing plans as the
+   * Watcher sees them (a preset's id is the plan's `externalId`). With `title`, exactly one preset
+   * must have it. One Watcher call per lookup.
+   *
+   * Reference: docs/api-docs/vsaas/get-organization-presets.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getOrganizationPresetsOutput(args: InputArgs<GetOrganizationPresetsArgs>): pulumi.Output<GetOrganizationPresetsResult> {
+    return invokeFunctionOutput(vsaas_getOrganizationPresets, args);
+  }
+  assertSameType<GetOrganizationPresetsArgs, z.input<typeof vsaas_getOrganizationPresets.definition.args>>(true);
 }

@@ -10,6 +10,9 @@ import { forpostCamera } from "../provider/forpost/camera";
 import { forpostUserCameraAccess } from "../provider/forpost/user-camera-access";
 import { stalkerAccount } from "../provider/stalker/account";
 import { vsaasOrganization } from "../provider/vsaas/organization";
+import { vsaasUser } from "../provider/vsaas/user";
+import { vsaasOrganizationUser } from "../provider/vsaas/organization-user";
+import { vsaasFolderAccess } from "../provider/vsaas/folder-access";
 import { hikDevice } from "../provider/hikconnect/device";
 import { billingHome } from "../provider/billing/home";
 import { assertSameType, TelecomResourceBase, type InputArgs, type TelecomResourceOptions } from "./telecom-resource";
@@ -1138,8 +1141,8 @@ export interface VsaasOrganization {
    */
   readonly organizationId: pulumi.Output<VsaasOrganizationOutputs["organizationId"]>;
   /**
-   * The Watcher (cloud.vsaas.io) organization id, `external_id`: what users, folders and cameras
-   * are attached to.
+   * The Watcher (cloud.vsaas.io) organization id, `external_id`: what
+   * `VsaasOrganizationUser.watcherOrganizationId`, the folder and preset lookups and cameras take.
    */
   readonly externalId: pulumi.Output<VsaasOrganizationOutputs["externalId"]>;
   /**
@@ -1172,6 +1175,354 @@ export interface VsaasOrganization {
 
 // The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
 assertSameType<VsaasOrganizationArgs, DerivedVsaasOrganizationArgs>(true);
+
+// VsaasUser (vsaas:User)
+
+type DerivedVsaasUserArgs = InputArgs<z.input<typeof vsaasUser.definition.inputs>>;
+
+/**
+ * Arguments of {@link VsaasUser}.
+ */
+export interface VsaasUserArgs {
+  /**
+   * The login the subscriber (or installer) signs in to the Watcher with, usually an e-mail
+   * address; unique in the domain. The API cannot rename a user: a change replaces it (deleted
+   * first, then created).
+   *
+   * Changing it replaces the object.
+   */
+  login: DerivedVsaasUserArgs["login"];
+  /**
+   * The user's password. Needed to create the user; may be left out only when importing or
+   * adopting one that exists. The API has no password change: a new password replaces the user
+   * (deleted, then created again with it), and the Watcher never returns it.
+   *
+   * Changing it replaces the object. Secret: kept encrypted in the state.
+   */
+  password?: DerivedVsaasUserArgs["password"];
+  /**
+   * Take the user out of the domain's default organization ("Unassigned cameras") that the Watcher
+   * puts every new user in, as the vendor's scenarios do right after creating a subscriber.
+   * `false` keeps (or puts) the user there. Updates in place.
+   */
+  leaveDefaultOrganization?: DerivedVsaasUserArgs["leaveDefaultOrganization"];
+}
+
+/**
+ * What VSAAS.IO holds for a {@link VsaasUser}, as last read.
+ */
+export type VsaasUserOutputs = ResourceOutputs<typeof vsaasUser.definition.inputs.shape, typeof vsaasUser.definition.outputs.shape>;
+
+/**
+ * A user of the Flussonic Watcher cloud (cloud.vsaas.io API v2): the login a subscriber or an
+ * installer signs in with. The API has no update for users, so a new login or password replaces
+ * the user (its memberships and folder rights with it); only `leaveDefaultOrganization` changes in
+ * place. The user's own API key, which the Watcher's user list carries, never reaches the state.
+ *
+ * Type token `pulumi-nodejs:dynamic/vsaas:User`. VSAAS.IO configuration: `vsaas:user`,
+ * `vsaas:password` (secret), `vsaas:domainId` (see docs/configuration/vsaas.md). `password` is
+ * kept secret.
+ *
+ * Reference: docs/api-docs/vsaas/user.md.
+ */
+export class VsaasUser extends TelecomResourceBase {
+  constructor(name: string, args: VsaasUserArgs, opts?: TelecomResourceOptions) {
+    super(vsaasUser.definition, name, args, opts);
+  }
+}
+
+export interface VsaasUser {
+  /**
+   * The login the subscriber (or installer) signs in to the Watcher with, usually an e-mail
+   * address; unique in the domain. The API cannot rename a user: a change replaces it (deleted
+   * first, then created).
+   *
+   * As last read back from the vendor.
+   */
+  readonly login: pulumi.Output<VsaasUserOutputs["login"]>;
+  /**
+   * The user's password. Needed to create the user; may be left out only when importing or
+   * adopting one that exists. The API has no password change: a new password replaces the user
+   * (deleted, then created again with it), and the Watcher never returns it.
+   *
+   * As last read back from the vendor.
+   */
+  readonly password: pulumi.Output<VsaasUserOutputs["password"]>;
+  /**
+   * Take the user out of the domain's default organization ("Unassigned cameras") that the Watcher
+   * puts every new user in, as the vendor's scenarios do right after creating a subscriber.
+   * `false` keeps (or puts) the user there. Updates in place.
+   *
+   * As last read back from the vendor.
+   */
+  readonly leaveDefaultOrganization: pulumi.Output<VsaasUserOutputs["leaveDefaultOrganization"]>;
+  /**
+   * The Watcher user id (the resource id, as a number): what `VsaasOrganizationUser.userId` takes.
+   */
+  readonly userId: pulumi.Output<VsaasUserOutputs["userId"]>;
+  /**
+   * Whether the Watcher shows the user as an administrator.
+   */
+  readonly isAdmin: pulumi.Output<VsaasUserOutputs["isAdmin"]>;
+  /**
+   * Whether the account is enabled (only the web interface can change it).
+   */
+  readonly enabled: pulumi.Output<VsaasUserOutputs["enabled"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<VsaasUserArgs, DerivedVsaasUserArgs>(true);
+
+// VsaasOrganizationUser (vsaas:OrganizationUser)
+
+type DerivedVsaasOrganizationUserArgs = InputArgs<z.input<typeof vsaasOrganizationUser.definition.inputs>>;
+
+/**
+ * Arguments of {@link VsaasOrganizationUser}.
+ */
+export interface VsaasOrganizationUserArgs {
+  /**
+   * The Watcher organization: `VsaasOrganization.externalId` — not the billing id
+   * (`VsaasOrganization.id`), which the Watcher does not know.
+   *
+   * Changing it replaces the object.
+   */
+  watcherOrganizationId: DerivedVsaasOrganizationUserArgs["watcherOrganizationId"];
+  /**
+   * The Watcher user: `VsaasUser.userId`.
+   *
+   * Changing it replaces the object.
+   */
+  userId: DerivedVsaasOrganizationUserArgs["userId"];
+  /**
+   * May add and edit the organization's cameras (`can_edit_organization_cameras`): an installer.
+   * The one right the document shows in a request. The API cannot change a membership: a change
+   * replaces it (the user leaves and joins again) — see "How it behaves".
+   *
+   * Changing it replaces the object.
+   */
+  canEditOrganizationCameras?: DerivedVsaasOrganizationUserArgs["canEditOrganizationCameras"];
+  /**
+   * May edit the organization's users (`can_edit_organization_users`; named in the document's list
+   * of rights, not shown in a request). The API cannot change a membership: a change replaces it
+   * (the user leaves and joins again) — see "How it behaves".
+   *
+   * Changing it replaces the object.
+   */
+  canEditOrganizationUsers?: DerivedVsaasOrganizationUserArgs["canEditOrganizationUsers"];
+  /**
+   * May see the organization's viewing statistics (`can_view_organization_stats`; named in the
+   * document's list of rights, not shown in a request). The API cannot change a membership: a
+   * change replaces it (the user leaves and joins again) — see "How it behaves".
+   *
+   * Changing it replaces the object.
+   */
+  canViewOrganizationStats?: DerivedVsaasOrganizationUserArgs["canViewOrganizationStats"];
+}
+
+/**
+ * What VSAAS.IO holds for a {@link VsaasOrganizationUser}, as last read.
+ */
+export type VsaasOrganizationUserOutputs = ResourceOutputs<typeof vsaasOrganizationUser.definition.inputs.shape, typeof vsaasOrganizationUser.definition.outputs.shape>;
+
+/**
+ * A user's membership of a Flussonic Watcher organization (cloud.vsaas.io API v2: `POST/GET/DELETE
+ * /organizations/{id}/users`), with its rights. A member sees no camera until a VsaasFolderAccess
+ * grants a folder. The API cannot change a membership, so a change of any input replaces it
+ * (leave, then join again), which also drops the user's folder rights in that organization.
+ *
+ * Type token `pulumi-nodejs:dynamic/vsaas:OrganizationUser`. VSAAS.IO configuration: `vsaas:user`,
+ * `vsaas:password` (secret), `vsaas:domainId` (see docs/configuration/vsaas.md).
+ *
+ * Reference: docs/api-docs/vsaas/organization-user.md.
+ */
+export class VsaasOrganizationUser extends TelecomResourceBase {
+  constructor(name: string, args: VsaasOrganizationUserArgs, opts?: TelecomResourceOptions) {
+    super(vsaasOrganizationUser.definition, name, args, opts);
+  }
+}
+
+export interface VsaasOrganizationUser {
+  /**
+   * The Watcher organization: `VsaasOrganization.externalId` — not the billing id
+   * (`VsaasOrganization.id`), which the Watcher does not know.
+   *
+   * As last read back from the vendor.
+   */
+  readonly watcherOrganizationId: pulumi.Output<VsaasOrganizationUserOutputs["watcherOrganizationId"]>;
+  /**
+   * The Watcher user: `VsaasUser.userId`.
+   *
+   * As last read back from the vendor.
+   */
+  readonly userId: pulumi.Output<VsaasOrganizationUserOutputs["userId"]>;
+  /**
+   * May add and edit the organization's cameras (`can_edit_organization_cameras`): an installer.
+   * The one right the document shows in a request. The API cannot change a membership: a change
+   * replaces it (the user leaves and joins again) — see "How it behaves".
+   *
+   * As last read back from the vendor.
+   */
+  readonly canEditOrganizationCameras: pulumi.Output<VsaasOrganizationUserOutputs["canEditOrganizationCameras"]>;
+  /**
+   * May edit the organization's users (`can_edit_organization_users`; named in the document's list
+   * of rights, not shown in a request). The API cannot change a membership: a change replaces it
+   * (the user leaves and joins again) — see "How it behaves".
+   *
+   * As last read back from the vendor.
+   */
+  readonly canEditOrganizationUsers: pulumi.Output<VsaasOrganizationUserOutputs["canEditOrganizationUsers"]>;
+  /**
+   * May see the organization's viewing statistics (`can_view_organization_stats`; named in the
+   * document's list of rights, not shown in a request). The API cannot change a membership: a
+   * change replaces it (the user leaves and joins again) — see "How it behaves".
+   *
+   * As last read back from the vendor.
+   */
+  readonly canViewOrganizationStats: pulumi.Output<VsaasOrganizationUserOutputs["canViewOrganizationStats"]>;
+  /**
+   * The member's login, as the Watcher lists it.
+   */
+  readonly login: pulumi.Output<VsaasOrganizationUserOutputs["login"]>;
+  /**
+   * `can_view_organization_plists` as the Watcher answers it (it follows
+   * `canEditOrganizationCameras`; not settable).
+   */
+  readonly canViewOrganizationPlists: pulumi.Output<VsaasOrganizationUserOutputs["canViewOrganizationPlists"]>;
+  /**
+   * `can_edit_organization_plists` as the Watcher answers it (it follows
+   * `canEditOrganizationCameras`; not settable).
+   */
+  readonly canEditOrganizationPlists: pulumi.Output<VsaasOrganizationUserOutputs["canEditOrganizationPlists"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<VsaasOrganizationUserArgs, DerivedVsaasOrganizationUserArgs>(true);
+
+// VsaasFolderAccess (vsaas:FolderAccess)
+
+type DerivedVsaasFolderAccessArgs = InputArgs<z.input<typeof vsaasFolderAccess.definition.inputs>>;
+
+/**
+ * Arguments of {@link VsaasFolderAccess}.
+ */
+export interface VsaasFolderAccessArgs {
+  /**
+   * The membership the right belongs to: the VsaasOrganizationUser's id (`member.id`). Passing the
+   * resource's id makes Pulumi grant the folder after the user joins, and grant it again when the
+   * membership is replaced (which drops the user's folder rights).
+   *
+   * Changing it replaces the object.
+   */
+  membershipId: DerivedVsaasFolderAccessArgs["membershipId"];
+  /**
+   * The folder of that organization (`vsaas.getOrganizationFolders`; every organization has
+   * "Cameras").
+   *
+   * Changing it replaces the object.
+   */
+  folderId: DerivedVsaasFolderAccessArgs["folderId"];
+  /**
+   * May watch the folder's cameras' archive, not only live video. Updates in place (the grant is
+   * sent again).
+   */
+  canViewDvr?: DerivedVsaasFolderAccessArgs["canViewDvr"];
+  /**
+   * May turn PTZ cameras. Updates in place (the grant is sent again).
+   */
+  canUsePtz?: DerivedVsaasFolderAccessArgs["canUsePtz"];
+  /**
+   * May use the cameras' actions. Updates in place (the grant is sent again).
+   */
+  canUseActions?: DerivedVsaasFolderAccessArgs["canUseActions"];
+  /**
+   * How many days back the archive may be watched. Left out, a new right has no limit (the
+   * document's `null`) and a limit set later in the web interface is kept; a declared limit cannot
+   * be lifted back to none from the program (the API's null is "not set" here): lift it in the web
+   * interface.
+   */
+  dvrDepthLimit?: DerivedVsaasFolderAccessArgs["dvrDepthLimit"];
+}
+
+/**
+ * What VSAAS.IO holds for a {@link VsaasFolderAccess}, as last read.
+ */
+export type VsaasFolderAccessOutputs = ResourceOutputs<typeof vsaasFolderAccess.definition.inputs.shape, typeof vsaasFolderAccess.definition.outputs.shape>;
+
+/**
+ * A user's rights on one camera folder of a Flussonic Watcher organization (`POST
+ * /organizations/{id}/folders/{folder}/users`): without one a member sees no camera. The API has
+ * only this grant — no read of its own, no update, no revocation: refresh reads the member list's
+ * `folders_permissions`, a rights change sends the grant again, and destroy revokes by taking the
+ * user out of the organization and back in with everything else they had (see How it behaves).
+ *
+ * Type token `pulumi-nodejs:dynamic/vsaas:FolderAccess`. VSAAS.IO configuration: `vsaas:user`,
+ * `vsaas:password` (secret), `vsaas:domainId` (see docs/configuration/vsaas.md).
+ *
+ * Reference: docs/api-docs/vsaas/folder-access.md.
+ */
+export class VsaasFolderAccess extends TelecomResourceBase {
+  constructor(name: string, args: VsaasFolderAccessArgs, opts?: TelecomResourceOptions) {
+    super(vsaasFolderAccess.definition, name, args, opts);
+  }
+}
+
+export interface VsaasFolderAccess {
+  /**
+   * The membership the right belongs to: the VsaasOrganizationUser's id (`member.id`). Passing the
+   * resource's id makes Pulumi grant the folder after the user joins, and grant it again when the
+   * membership is replaced (which drops the user's folder rights).
+   *
+   * As last read back from the vendor.
+   */
+  readonly membershipId: pulumi.Output<VsaasFolderAccessOutputs["membershipId"]>;
+  /**
+   * The folder of that organization (`vsaas.getOrganizationFolders`; every organization has
+   * "Cameras").
+   *
+   * As last read back from the vendor.
+   */
+  readonly folderId: pulumi.Output<VsaasFolderAccessOutputs["folderId"]>;
+  /**
+   * May watch the folder's cameras' archive, not only live video. Updates in place (the grant is
+   * sent again).
+   *
+   * As last read back from the vendor.
+   */
+  readonly canViewDvr: pulumi.Output<VsaasFolderAccessOutputs["canViewDvr"]>;
+  /**
+   * May turn PTZ cameras. Updates in place (the grant is sent again).
+   *
+   * As last read back from the vendor.
+   */
+  readonly canUsePtz: pulumi.Output<VsaasFolderAccessOutputs["canUsePtz"]>;
+  /**
+   * May use the cameras' actions. Updates in place (the grant is sent again).
+   *
+   * As last read back from the vendor.
+   */
+  readonly canUseActions: pulumi.Output<VsaasFolderAccessOutputs["canUseActions"]>;
+  /**
+   * How many days back the archive may be watched. Left out, a new right has no limit (the
+   * document's `null`) and a limit set later in the web interface is kept; a declared limit cannot
+   * be lifted back to none from the program (the API's null is "not set" here): lift it in the web
+   * interface.
+   *
+   * As last read back from the vendor.
+   */
+  readonly dvrDepthLimit: pulumi.Output<VsaasFolderAccessOutputs["dvrDepthLimit"]>;
+  /**
+   * The Watcher organization (from `membershipId`).
+   */
+  readonly watcherOrganizationId: pulumi.Output<VsaasFolderAccessOutputs["watcherOrganizationId"]>;
+  /**
+   * The Watcher user (from `membershipId`).
+   */
+  readonly userId: pulumi.Output<VsaasFolderAccessOutputs["userId"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<VsaasFolderAccessArgs, DerivedVsaasFolderAccessArgs>(true);
 
 // HikDevice (hikconnect:Device)
 

@@ -127,7 +127,10 @@ export function isPendingId(id: string): boolean {
 const expected = new Map<string, { pendingId: string; pending: PendingCreate }>();
 const resolved = new Set<string>();
 
-const markerKey = (token: string, key: Record<string, unknown>) => `${token}\u0000${JSON.stringify(key)}`;
+// The key's fields in a fixed order: the pending key comes back from the state through a protobuf
+// Struct, whose fields need not keep the order the create wrote them in.
+const markerKey = (token: string, key: Record<string, unknown>) =>
+  `${token}\u0000${JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
 
 export function expectResolution(token: string, id: string, pending: PendingCreate): void {
   expected.set(markerKey(token, pending.key), { pendingId: id, pending });

@@ -62,8 +62,13 @@ export interface ListSnapshotOptions<T> {
 }
 
 export interface ListSnapshot<T> {
-  /** The list, fetched now or reused while fresh. */
-  get(): Promise<T[]>;
+  /**
+   * The list, fetched now or reused while fresh. `maxAgeMs` overrides the snapshot's for this read
+   * (0: a list fetched for this read or still in flight, never one that completed earlier — for a
+   * look-up that must not miss a recent change, such as the "who has this key before my create").
+   * A list fetched this way serves the later reads too.
+   */
+  get(options?: { maxAgeMs?: number }): Promise<T[]>;
   /** Forgets the list; the client calls it after every write it makes, so a read never misses it. */
   invalidate(): void;
 }
@@ -79,8 +84,10 @@ export function listSnapshot<T>(options: ListSnapshotOptions<T>): ListSnapshot<T
   let current: { at: number; list: Promise<T[]>; generation: number } | undefined;
   let generation = 0;
   return {
-    get() {
-      if (current && current.generation === generation && (current.at === Infinity || now() - current.at <= maxAgeMs)) return current.list;
+    get(read) {
+      const override = read?.maxAgeMs;
+      const fresh = (at: number) => at === Infinity || (override === undefined ? now() - at <= maxAgeMs : override > 0 && now() - at <= override);
+      if (current && current.generation === generation && fresh(current.at)) return current.list;
       const mine = generation;
       const entry = { at: Infinity, generation: mine, list: options.fetch() };
       current = entry;

@@ -177,8 +177,8 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
   const vendorTitle = VENDOR_TITLES[definition.token.split(":")[0] as Vendor] ?? definition.token;
   // "forpost:UserCameraAccess" → "user camera access": how messages name one object.
   const noun = definition.token.split(":")[1]!.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  // "an account", but "a user": a leading "us" sounds like a consonant.
-  const nouns = (n: number) => (n === 1 ? `${/^(?!us)[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : `${n} ${noun}s`);
+  // "an account", but "a user" / "a unit": a "u" sounded "you" (u, consonant, vowel) takes "a".
+  const nouns = (n: number) => (n === 1 ? `${/^(?!u[^aeiou][aeiou])[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : `${n} ${noun}s`);
   const checkId = (id: string, what = "the state holds id") => {
     if (isPendingId(id)) return;
     if (definition.idPattern && !definition.idPattern.test(id)) {

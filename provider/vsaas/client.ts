@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { headerCredentials } from "../core/auth";
+import { listSnapshot } from "../core/coalesce";
 import { VendorApiError, VendorAuthError, VendorNotFoundError, VendorTransportError } from "../core/errors";
 import { HttpTransport, pathSegment, type HttpAnswer, type HttpMethod } from "../core/transport";
 import { wireInt } from "../core/wire";
@@ -45,12 +46,22 @@ const AUTH_KEYS =
   "vsaas:user / VSAAS_USER, vsaas:password / VSAAS_PASSWORD and vsaas:domainId / VSAAS_DOMAIN_ID";
 
 /**
+ * How long a fetched organization list answers later reads (from when it arrived). The document
+ * asks integrations not to poll the billing: a refresh reads the one list once, however many
+ * organizations the stack has (its Reads arrive within a second or two of it); every write through
+ * this client forgets the list.
+ */
+export const BILLING_LIST_MAX_AGE_MS = 2_000;
+const LIST_MAX_AGE_MS = BILLING_LIST_MAX_AGE_MS;
+
+/**
  * VSAAS.IO billing API v1 client (my.vsaas.io): one method per endpoint the document describes.
  * Every request carries X-USER / X-PASSWORD / X-DOMAIN-ID and a JSON body; answers are JSON.
- * The Watcher API (cloud.vsaas.io) is not called: everything the resource needs, `external_id`
- * included, comes from the billing.
+ * The Watcher (cloud.vsaas.io) has its own client (watcher-client.ts).
  */
 export class VsaasClient {
+  private readonly organizations = listSnapshot({ fetch: () => this.fetchOrganizations(), maxAgeMs: LIST_MAX_AGE_MS });
+
   constructor(private readonly transport: HttpTransport) {}
 
   /** A client for the configured billing (stack config or environment), shared per process. */
@@ -78,25 +89,27 @@ export class VsaasClient {
     return (await this.call("GET /tariff_plans", "GET", "/api/v1/tariff_plans", undefined, true, tariffPlanList)).tariff_plans;
   }
 
-  /** GET /api/v1/organizations: every organization of the domain. */
-  async listOrganizations(): Promise<VsaasOrganization[]> {
-    return (await this.call("GET /organizations", "GET", "/api/v1/organizations", undefined, true, organizationList)).organizations;
+  /**
+   * GET /api/v1/organizations: every organization of the domain. Reads arriving together share one
+   * fetch (a refresh of N organizations costs one call); a write through this client forgets it.
+   * `fresh`: a list fetched for this read (or in flight), for look-ups that must not miss a change
+   * made a few seconds ago — the organizations that have a key before a create.
+   */
+  listOrganizations(options: { fresh?: boolean } = {}): Promise<VsaasOrganization[]> {
+    return this.organizations.get(options.fresh ? { maxAgeMs: 0 } : undefined);
+  }
+
+  /** Forgets the shared list (the next read fetches). */
+  forget(): void {
+    this.organizations.invalidate();
   }
 
   /**
-   * One organization, or undefined when the billing does not have it.
-   *
-   * Assumption: `GET /api/v1/organizations/{id}` answers `{"organization": {...}}` — the document's
-   * heading ("список ... или данные о конкретной организации") promises it but shows only the list.
-   * A 404 is confirmed against the documented list, so a billing without that route still reads
-   * correctly (at the price of a list call), and a gone organization is certainly gone.
+   * One organization, or undefined when the billing does not have it, from the documented list.
+   * (The heading "список ... или данные о конкретной организации" suggests a GET by id, but the
+   * document shows only the list: reading the list is what a refresh must do anyway, once.)
    */
   async getOrganization(id: number): Promise<VsaasOrganization | undefined> {
-    try {
-      return (await this.call("GET /organizations/{id}", "GET", `/api/v1/organizations/${pathSegment(id)}`, undefined, true, organizationAnswer)).organization;
-    } catch (error) {
-      if (!(error instanceof VendorNotFoundError)) throw error;
-    }
     return (await this.listOrganizations()).find((o) => o.id === id);
   }
 
@@ -106,23 +119,36 @@ export class VsaasClient {
    * so in `outcomeUnknown`, so the caller looks the organization up before sending it again.
    */
   async createOrganization(fields: OrganizationFields): Promise<VsaasOrganization> {
-    return (await this.call("POST /organizations", "POST", "/api/v1/organizations", { organization: fields }, false, organizationAnswer)).organization;
+    return this.write(async () => (await this.call("POST /organizations", "POST", "/api/v1/organizations", { organization: fields }, false, organizationAnswer)).organization);
   }
 
   /** PUT /api/v1/organizations/{id} with `tariff_plans`: the whole list (the billing keeps its default plan by itself). */
   async updateTariffPlans(id: number, tariffPlanIds: number[]): Promise<VsaasOrganization> {
     const body = { organization: { tariff_plans: tariffPlanIds } };
-    return (await this.call("PUT /organizations/{id}", "PUT", `/api/v1/organizations/${pathSegment(id)}`, body, true, organizationAnswer)).organization;
+    return this.write(async () => (await this.call("PUT /organizations/{id}", "PUT", `/api/v1/organizations/${pathSegment(id)}`, body, true, organizationAnswer)).organization);
   }
 
   /** DELETE /api/v1/organizations/{id} (204). False when the organization was already gone (404). */
   async deleteOrganization(id: number): Promise<boolean> {
     try {
-      await this.call("DELETE /organizations/{id}", "DELETE", `/api/v1/organizations/${pathSegment(id)}`, undefined, true, null);
+      await this.write(() => this.call("DELETE /organizations/{id}", "DELETE", `/api/v1/organizations/${pathSegment(id)}`, undefined, true, null));
       return true;
     } catch (error) {
       if (error instanceof VendorNotFoundError) return false;
       throw error;
+    }
+  }
+
+  private async fetchOrganizations(): Promise<VsaasOrganization[]> {
+    return (await this.call("GET /organizations", "GET", "/api/v1/organizations", undefined, true, organizationList)).organizations;
+  }
+
+  /** A write, then the list is forgotten — also after a failure, which may still have been applied. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.organizations.invalidate();
     }
   }
 

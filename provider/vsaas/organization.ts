@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { describeError, VendorApiError, VendorNotFoundError } from "../core/errors";
-import { withKeyLock } from "../core/key-lock";
-import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
+import { describeError, mayStillBeRunning, VendorApiError, VendorNotFoundError } from "../core/errors";
+import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { input, output } from "../core/schema";
-import { mayStillBeRunning, VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
+import { VsaasClient, type OrganizationFields, type VsaasOrganization } from "./client";
+import { slug } from "./names";
 import { declaredView, defaultsAfterRead, defaultsAfterWrite, withoutDefaults } from "./tariff-plans";
 
 const inputs = z.object({
@@ -51,7 +52,10 @@ const plan = z.object({
 
 const outputs = z.object({
   organizationId: output(z.number(), "The billing organization id (the resource id, as a number)."),
-  externalId: output(z.number().optional(), "The Watcher (cloud.vsaas.io) organization id, `external_id`: what users, folders and cameras are attached to."),
+  externalId: output(
+    z.number(),
+    "The Watcher (cloud.vsaas.io) organization id, `external_id`: what `VsaasOrganizationUser.watcherOrganizationId`, the folder and preset lookups and cameras take.",
+  ),
   domain: output(z.object({ id: z.number(), title: z.string().optional() }).optional(), "The VSAAS.IO domain: `{ id, title }`."),
   ownerId: output(z.number(), "The billing's user id of the owner."),
   discount: output(z.string().optional(), "Discount as the billing shows it, e.g. `0%`."),
@@ -69,6 +73,12 @@ type Outputs = ResourceOutputs<typeof inputs.shape, typeof outputs.shape>;
 /** How many POSTs one create may send when the billing's answers get lost but the lookup proves nothing was written. */
 const MAX_CREATE_ATTEMPTS = 3;
 
+/** The billing's organizations with exactly this title and owner (owner case-insensitively: Devise lower-cases addresses). */
+async function namesakes(client: VsaasClient, title: string, owner: string): Promise<VsaasOrganization[]> {
+  // A fresh list: the organizations a create must never mistake for its own are those there now.
+  return (await client.listOrganizations({ fresh: true })).filter((o) => o.title === title && o.owner.email.toLowerCase() === owner.toLowerCase());
+}
+
 /** A subscriber organization in the VSAAS.IO billing and the Flussonic Watcher cloud. */
 export const vsaasOrganization = defineResource({
   token: "vsaas:Organization",
@@ -79,6 +89,15 @@ export const vsaasOrganization = defineResource({
   inputs,
   outputs,
   idPattern: /^\d+$/,
+  idDoc: "the billing organization id, digits, e.g. `797` (not the Watcher's `external_id`)",
+  // Title + owner is how the billing shows an organization, but it is not unique (two organizations
+  // may share both): the key only tells a create's own organization apart from those that had the
+  // key before it, and adoptExisting adopts only when exactly one has it.
+  naturalKey: {
+    fields: ["title", "owner"],
+    unique: false,
+    find: async (i) => (await namesakes(VsaasClient.fromConfig(), i.title!, i.owner!)).map((o) => ({ id: String(o.id), label: o.title })),
+  },
   comparable: (olds, news) => {
     const defaults = numbers(olds.defaultTariffPlanIds);
     // Devise-style billings store e-mail addresses lower-cased; a case difference is not a new owner.
@@ -88,17 +107,16 @@ export const vsaasOrganization = defineResource({
       news: { ...news, owner: lower(news.owner), tariffPlanIds: withoutDefaults(news.tariffPlanIds, defaults) },
     };
   },
+  discover: discoverOrganizations,
   handlers: {
-    async create(i) {
-      const client = VsaasClient.fromConfig();
-      // Two creates of the same title and owner in one run look each other up; they must not interleave.
-      const organization = await withKeyLock(`vsaas:organization:${i.title}\u0000${i.owner.toLowerCase()}`, () => createOnce(client, i)).catch(
-        (error: unknown) => Promise.reject(namingInputs(error)),
-      );
+    async create(i, progress, context) {
+      const organization = await createOnce(VsaasClient.fromConfig(), i, context).catch((error: unknown) => Promise.reject(namingInputs(error)));
       const defaults = defaultsAfterWrite(planIdsOf(organization), i.tariffPlanIds ?? []);
+      progress.created(String(organization.id), { title: organization.title, owner: organization.owner.email, organizationId: organization.id });
       return { id: String(organization.id), outs: outputsOf(organization, defaults, i.tariffPlanIds) };
     },
     async read(id, olds) {
+      // From the one list all reads of a refresh share (see VsaasClient.listOrganizations).
       const organization = await VsaasClient.fromConfig().getOrganization(Number(id));
       if (!organization) return undefined;
       const defaults = defaultsAfterRead(planIdsOf(organization), olds.defaultTariffPlanIds);
@@ -131,37 +149,37 @@ export const vsaasOrganization = defineResource({
 });
 
 /**
- * POST is not idempotent, and the billing has no idempotency key or unique natural key. When the
- * answer is lost (timeout, dropped connection, 5xx, unreadable body) the organization is looked up
- * in the list by title and owner before anything is sent again. Organizations with that title and
- * owner that existed before the POST are noted first, so an older namesake is never mistaken for
- * the new one.
+ * POST is not idempotent, and the billing has no idempotency key or unique natural key. The core
+ * has already noted the organizations with this title and owner (`context.before`); when the
+ * answer is lost (timeout, dropped connection, 5xx, unreadable body) `context.findNew()` tells
+ * whether the POST made one: one new → it is ours; several → ambiguous; none → the POST did not
+ * take effect and is sent again — only when the billing ended the exchange itself.
  *
  * Assumption: an organization is in `GET /api/v1/organizations` as soon as the POST that created it
- * has written it, so a lost POST whose organization is not in the list did not take effect and may
- * be sent again — but only when the billing ended the exchange itself. After a timeout or a 504 the
- * POST may still be running, so it is never sent again in that run; the error says to check.
+ * has written it, so a lost POST whose organization is not in the list did not take effect. After
+ * a timeout or a 504 the POST may still be running: nothing is sent again, and the create ends
+ * pending (CreateOutcomeUnknownError): the next `pulumi up`/`refresh`/`destroy` looks again, so the
+ * operator never gets a second organization — also when the look-ups fail too.
  */
-async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganization> {
+async function createOnce(client: VsaasClient, i: Inputs, context: CreateContext): Promise<VsaasOrganization> {
   const fields: OrganizationFields = { title: i.title, owner: i.owner };
   if (i.tariffPlanIds !== undefined) fields.tariff_plans = i.tariffPlanIds;
-  const sameOrganization = (o: VsaasOrganization) => o.title === i.title && o.owner.email.toLowerCase() === i.owner.toLowerCase();
-  const before = new Set((await client.listOrganizations()).filter(sameOrganization).map((o) => o.id));
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.createOrganization(fields);
     } catch (error) {
       if (!(error instanceof VendorApiError) || !error.outcomeUnknown) throw error;
-      let found: VsaasOrganization[];
+      let made: string[];
       try {
-        found = (await client.listOrganizations()).filter((o) => sameOrganization(o) && !before.has(o.id));
+        made = await context.findNew();
       } catch (lookupError) {
         throw outcomeUnknown(error, i, `Looking it up failed too (${describeError(lookupError)}).`);
       }
-      if (found.length === 1) return found[0]!;
-      if (found.length > 1) {
-        throw outcomeUnknown(error, i, `The billing now has ${found.length} new organizations with that title and owner (id ${found.map((o) => o.id).join(", ")}).`);
+      if (made.length === 1) {
+        const found = await client.getOrganization(Number(made[0]));
+        if (found) return found;
       }
+      if (made.length > 1) throw outcomeUnknown(error, i, `The billing now has ${made.length} new organizations with that title and owner (id ${made.join(", ")}).`);
       if (mayStillBeRunning(error)) {
         // A timeout or a gateway's 504 ends our wait, not the billing's work: the POST may still be
         // running, so a list that does not show it yet proves nothing, and a second POST could be a duplicate.
@@ -174,6 +192,25 @@ async function createOnce(client: VsaasClient, i: Inputs): Promise<VsaasOrganiza
       // the POST did not take effect, so sending it again cannot duplicate it.
     }
   }
+}
+
+/**
+ * Every organization of the billing, from its one list (one call, as the document asks: the billing
+ * is not to be polled). `tariffPlanIds` lists every plan the organization has, the domain default
+ * included: the API cannot tell which plan is the default, and the whole list round-trips through
+ * an import exactly.
+ */
+async function* discoverOrganizations(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
+  const list = await VsaasClient.fromConfig().listOrganizations();
+  options.onProgress?.(0);
+  let found = 0;
+  for (const o of [...list].sort((a, b) => a.id - b.id)) {
+    if (options.limit !== undefined && found >= options.limit) return;
+    if (options.subscriberPrefix !== undefined && !o.title.startsWith(options.subscriberPrefix)) continue;
+    found++;
+    yield { id: String(o.id), inputs: { title: o.title, owner: o.owner.email, tariffPlanIds: planIdsOf(o) }, subscriber: o.title, name: slug(o.title) || `organization-${o.id}` };
+  }
+  options.onProgress?.(found);
 }
 
 /** The billing's field names in a refusal (`tariff_plans can't ...`), and the input of the program that sets each. */
@@ -199,10 +236,10 @@ function namingInputs(error: unknown): unknown {
   });
 }
 
+/** The create's outcome cannot be told now: the core keeps a pending placeholder that the next `up` resolves by title + owner. */
 function outcomeUnknown(cause: VendorApiError, i: Inputs, found: string): Error {
-  return new Error(
-    `${cause.message}. The organization ${JSON.stringify(i.title)} (owner ${i.owner}) may or may not have been created, so it was ` +
-      `not sent again. ${found} Check the billing (my.vsaas.io), delete a stray organization if there is one, then run \`pulumi up\` again.`,
+  return new CreateOutcomeUnknownError(
+    `${cause.message}. The organization ${JSON.stringify(i.title)} (owner ${i.owner}) may or may not have been created, so it was not sent again. ${found}`,
     { cause },
   );
 }
@@ -214,12 +251,19 @@ function planIdsOf(organization: VsaasOrganization): number[] {
 /** Outputs from a billing answer; nested objects never hold undefined (the engine's Struct cannot). */
 function outputsOf(o: VsaasOrganization, defaults: number[], declared: readonly unknown[] | undefined): Outputs {
   const present = planIdsOf(o);
+  if (o.external_id === undefined || o.external_id === null) {
+    // The document: the billing creates every organization in the Watcher too, "присваивая ей два разных ID".
+    throw new VendorApiError(
+      `VSAAS.IO billing organization ${o.id} has no external_id (no Watcher organization); ask VSAAS.IO support to create it in the Watcher`,
+      { vendor: "vsaas", operation: "GET /organizations" },
+    );
+  }
   return defined({
     title: o.title,
     owner: o.owner.email,
     tariffPlanIds: declaredView(present, defaults, declared),
     organizationId: o.id,
-    externalId: o.external_id ?? undefined,
+    externalId: o.external_id,
     domain: o.domain ? defined({ id: o.domain.id, title: o.domain.title ?? undefined }) : undefined,
     ownerId: o.owner.id,
     discount: o.discount ?? undefined,
@@ -245,3 +289,4 @@ function defined<T extends Record<string, unknown>>(value: T): T {
 function numbers(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
 }
+

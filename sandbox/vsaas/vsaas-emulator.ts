@@ -12,8 +12,12 @@ import {
   type SandboxResponse,
 } from "../core";
 import { VsaasOrganizationControls } from "./vsaas-controls";
-import { DEFAULT_TARIFF_PLANS, renderTariffPlan, type VsaasOrganizationRecord, type VsaasTariffPlan, type VsaasUser, type WatcherOrganization } from "./vsaas-records";
+import { DEFAULT_TARIFF_PLANS, renderPreset, renderTariffPlan, type VsaasOrganizationRecord, type VsaasTariffPlan, type VsaasUser } from "./vsaas-records";
+import { seedVsaas, type SeededOrganization, type VsaasSeedOptions } from "./vsaas-seed";
 import { VsaasStore, VsaasValidationError } from "./vsaas-store";
+import { watcherAdminRoutes } from "./vsaas-watcher-admin";
+import { WatcherControls, type WatcherUserView } from "./vsaas-watcher-controls";
+import { MEMBER_FLAGS, WatcherError, type MemberFlag } from "./vsaas-watcher-store";
 
 /** Where the billing API lives under the base URL. */
 export const BILLING_API_PREFIX = "/api/v1";
@@ -37,6 +41,12 @@ export interface VsaasEmulatorOptions {
   firstOrganizationId?: number;
   /** Watcher id (`external_id`) of the first organization created. Default 774. */
   firstExternalId?: number;
+  /**
+   * Membership flags the Watcher applies on `POST /organizations/{id}/users` (default all three:
+   * `can_edit_organization_cameras`, `can_edit_organization_users`, `can_view_organization_stats`).
+   * The document shows only the first in a request; narrowing this plays a Watcher that ignores the others.
+   */
+  acceptedMemberFlags?: readonly MemberFlag[];
 }
 
 /**
@@ -58,16 +68,22 @@ export interface VsaasState {
   tariffPlans: VsaasTariffPlan[];
   organizations: VsaasOrganizationRecord[];
   users: VsaasUser[];
-  watcherOrganizations: WatcherOrganization[];
+  /** Watcher users, without passwords or API keys. */
+  watcherUsers: WatcherUserView[];
+  /** Watcher organizations with their members (as the API lists them) and folders. */
+  watcherOrganizations: Array<{ id: number; title: string; is_default: boolean; ownerWatcherId: number; members: Array<Record<string, unknown>>; folders: Array<Record<string, unknown>> }>;
   invitations: string[];
   nextOrganizationId: number;
   nextExternalId: number;
 }
 
 /**
- * An in-memory VSAAS.IO billing (my.vsaas.io API v1: tariff plans and organizations) plus the part
- * of the Flussonic Watcher API v2 that shows organizations, so a test can see that an organization
- * created in the billing appears in the Watcher with its `external_id`.
+ * An in-memory VSAAS.IO billing (my.vsaas.io API v1: tariff plans and organizations) plus the
+ * Flussonic Watcher API v2 (cloud.vsaas.io) the document describes for subscribers: organizations,
+ * users (with their API keys in the list, as documented), organization members with their rights
+ * and `folders_permissions`, folders (every organization has "Cameras"), folder rights and presets.
+ * An organization created in the billing appears in the Watcher under its `external_id`, with its
+ * owner as a member.
  *
  * The document shows successful answers only. Where it is silent the sandbox answers as a Rails
  * application usually does (each choice is also in the README's Assumptions):
@@ -80,11 +96,17 @@ export interface VsaasState {
  *    promises "данные о конкретной организации" but shows only the list);
  *  - POST answers 201 (the issue's wording), PUT 200, DELETE 204 without a body (the document);
  *  - owners' e-mail addresses are stored lower-cased (Devise's default);
- *  - the Watcher answers a wrong or missing API key with 401 `{"error_message": "..."}`.
+ *  - the Watcher answers a wrong or missing API key with 401 `{"error_message": "..."}`, and every
+ *    other refusal as `{"error_message": "..."}` too (see {@link WatcherError} and the Watcher store
+ *    for each choice: 404 for an unknown organization, user or folder in the path, 400 for a bad
+ *    body, a taken login, a second membership, a folder right for a non-member);
+ *  - Watcher creates answer 201, the folder grant 200, deletes 200 `{"success": true}`.
  */
 export class VsaasEmulator extends VendorEmulator {
   /** Change the billing behind the client's back (drift, out-of-band deletes, default plan changes). */
   readonly organizations: VsaasOrganizationControls;
+  /** Change the Watcher behind the client's back, and ask what a login can see. */
+  readonly watcher: WatcherControls;
   private readonly options: Required<VsaasEmulatorOptions>;
   private readonly store: VsaasStore;
   private readonly headerRecords: VsaasHeaderRecord[] = [];
@@ -100,6 +122,7 @@ export class VsaasEmulator extends VendorEmulator {
       tariffPlans: DEFAULT_TARIFF_PLANS,
       firstOrganizationId: 797,
       firstExternalId: 774,
+      acceptedMemberFlags: MEMBER_FLAGS,
       ...options,
     };
     this.store = new VsaasStore({
@@ -110,8 +133,15 @@ export class VsaasEmulator extends VendorEmulator {
       tariffPlans: this.options.tariffPlans,
       firstOrganizationId: this.options.firstOrganizationId,
       firstExternalId: this.options.firstExternalId,
+      acceptedMemberFlags: this.options.acceptedMemberFlags,
     });
     this.organizations = new VsaasOrganizationControls(this.store);
+    this.watcher = new WatcherControls(this.store.watcher);
+  }
+
+  /** Fills the billing and the Watcher with subscribers (see {@link seedVsaas}); straight to the store, not logged. */
+  seed(options: VsaasSeedOptions): SeededOrganization[] {
+    return seedVsaas(this.store, options);
   }
 
   override state(): VsaasState {
@@ -121,7 +151,10 @@ export class VsaasEmulator extends VendorEmulator {
       tariffPlans: s.plans,
       organizations: [...s.organizations.values()].sort((a, b) => a.id - b.id),
       users: s.users,
-      watcherOrganizations: [...s.watcherOrganizations.values()].sort((a, b) => a.id - b.id),
+      watcherUsers: this.watcher.users(),
+      watcherOrganizations: [...s.watcherOrganizations.values()]
+        .sort((a, b) => a.id - b.id)
+        .map((o) => ({ id: o.id, title: o.title, is_default: o.is_default, ownerWatcherId: o.ownerWatcherId, members: s.watcher.renderMembers(o.id), folders: s.watcher.renderFolders(o.id) })),
       invitations: s.invitations,
       nextOrganizationId: s.nextOrganizationId,
       nextExternalId: s.nextExternalId,
@@ -151,12 +184,52 @@ export class VsaasEmulator extends VendorEmulator {
       { name: "organizations.show", method: "GET", path: byId, handler: (r) => this.billing(r, () => this.show(r)) },
       { name: "organizations.update", method: ["PUT", "PATCH"], path: byId, handler: (r) => this.billing(r, () => this.update(r)) },
       { name: "organizations.destroy", method: "DELETE", path: byId, handler: (r) => this.billing(r, () => this.destroy(r)) },
-      {
-        name: "watcher.organizations.index",
-        method: "GET",
-        path: `${WATCHER_API_PREFIX}/organizations`,
-        handler: (r) => this.watcher(r, () => jsonResponse(200, [...this.store.watcherOrganizations.values()].map((o) => this.store.renderWatcher(o)))),
-      },
+      ...this.watcherRoutes(),
+    ];
+  }
+
+  /** The Watcher API v2 routes the document describes for organizations, users, members, folders and presets. */
+  private watcherRoutes(): Route[] {
+    const w = this.store.watcher;
+    const api = WATCHER_API_PREFIX;
+    const org = (r: SandboxRequest) => idParam(r, "org");
+    const route = (name: string, method: string, path: string | RegExp, handler: (r: SandboxRequest) => SandboxResponse): Route => ({
+      name,
+      method,
+      path,
+      handler: (r) => this.watcherAuth(r, () => handler(r)),
+    });
+    const orgPath = (rest: string) => new RegExp(`^${api}/organizations/(?<org>[^/]+)${rest}$`);
+    return [
+      route("watcher.organizations.index", "GET", `${api}/organizations`, () =>
+        jsonResponse(200, [...this.store.watcherOrganizations.values()].map((o) => this.store.renderWatcher(o))),
+      ),
+      route("watcher.users.index", "GET", `${api}/users`, () => jsonResponse(200, [...w.users.values()].map((u) => w.renderUser(u, true)))),
+      route("watcher.users.create", "POST", `${api}/users`, (r) => jsonResponse(201, w.renderUser(w.createUser(watcherBody(r)), false))),
+      route("watcher.users.destroy", "DELETE", new RegExp(`^${api}/users/(?<user>[^/]+)$`), (r) => {
+        w.deleteUser(idParam(r, "user"));
+        return jsonResponse(200, { success: true });
+      }),
+      route("watcher.organization_users.index", "GET", orgPath("/users"), (r) => jsonResponse(200, w.renderMembers(org(r)))),
+      route("watcher.organization_users.create", "POST", orgPath("/users"), (r) => {
+        const member = w.addMember(org(r), watcherBody(r));
+        return jsonResponse(201, w.renderMembers(org(r)).find((m) => m["user_id"] === member.userId));
+      }),
+      // The document's example has a double slash (`.../ORGANIZATION-ID//users/USER-ID`); both forms are served.
+      route("watcher.organization_users.destroy", "DELETE", orgPath("/+users/(?<user>[^/]+)"), (r) => {
+        w.removeMember(org(r), idParam(r, "user"));
+        return jsonResponse(200, { success: true });
+      }),
+      route("watcher.folders.index", "GET", orgPath("/folders"), (r) => jsonResponse(200, w.renderFolders(org(r)))),
+      route("watcher.folder_users.create", "POST", orgPath("/folders/(?<folder>[^/]+)/users"), (r) => {
+        const { userId, permission } = w.grantFolder(org(r), idParam(r, "folder"), watcherBody(r));
+        const { can_use_ptz, can_use_actions, can_view_dvr, dvr_depth_limit } = permission;
+        return jsonResponse(200, { can_use_ptz, can_use_actions, user_id: userId, can_view_dvr, dvr_depth_limit });
+      }),
+      route("watcher.presets.index", "GET", orgPath("/presets"), (r) => {
+        w.organization(org(r));
+        return jsonResponse(200, this.store.plansOfWatcherOrganization(org(r)).map((plan) => renderPreset(plan, w.domainId)));
+      }),
     ];
   }
 
@@ -169,6 +242,7 @@ export class VsaasEmulator extends VendorEmulator {
     const planOf = new RegExp(`^${ADMIN_PREFIX}/organizations/(?<id>\\d+)/tariff_plans/(?<plan>\\d+)$`);
     const id = (request: SandboxRequest, key = "id") => Number(request.pathParams[key]);
     return [
+      ...watcherAdminRoutes(this.watcher, (options) => this.seed(options)),
       {
         name: "admin.organizations.add",
         method: "POST",
@@ -273,12 +347,18 @@ export class VsaasEmulator extends VendorEmulator {
     }
   }
 
-  private watcher(request: SandboxRequest, handler: () => SandboxResponse): SandboxResponse {
+  /** Watcher auth (`x-vsaas-api-key`), then the handler; refusals → `{"error_message": ...}`. */
+  private watcherAuth(request: SandboxRequest, handler: () => SandboxResponse): SandboxResponse {
     const key = header(request, "x-vsaas-api-key");
     if (key === undefined || !sameSecret(key, this.options.watcherApiKey)) {
       return jsonResponse(401, { error_message: "invalid api key" });
     }
-    return handler();
+    try {
+      return handler();
+    } catch (error) {
+      if (error instanceof WatcherError) return jsonResponse(error.status, { error_message: error.message });
+      throw error;
+    }
   }
 }
 
@@ -290,6 +370,20 @@ export async function startVsaasEmulator(options: VsaasEmulatorOptions, listen: 
 }
 
 class BadRequest extends Error {}
+
+/** A numeric path parameter of a Watcher route; anything else is an object that cannot exist (404). */
+function idParam(request: SandboxRequest, name: string): number {
+  const raw = request.pathParams[name] ?? "";
+  if (!/^\d+$/.test(raw)) throw new WatcherError(404, "Not found");
+  return Number(raw);
+}
+
+/** The JSON object body of a Watcher write (the document sends JSON with Content-Type application/json). */
+function watcherBody(request: SandboxRequest): Record<string, unknown> {
+  const body = request.body.kind === "json" ? request.body.value : undefined;
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw new WatcherError(400, "expected a JSON object body");
+  return body as Record<string, unknown>;
+}
 
 function notFound(): SandboxResponse {
   return jsonResponse(404, { error: "Not found" });

@@ -47,8 +47,18 @@ export const vsaasLauncher: VendorLauncher<VsaasSandboxOptions, VsaasSandbox> = 
         { key: "vsaas:user", value: user, secret: false },
         { key: "vsaas:password", value: password, secret: true },
         { key: "vsaas:domainId", value: String(domainId), secret: false },
+        // The Watcher is the domain's own host in reality (https://<domain>.vsaas.io); the sandbox serves it on the same port.
+        { key: "vsaas:watcherUrl", value: url, secret: false },
+        { key: "vsaas:watcherApiKey", value: watcherApiKey, secret: true },
       ],
-      env: { VSAAS_URL: url, VSAAS_USER: user, VSAAS_PASSWORD: password, VSAAS_DOMAIN_ID: String(domainId) },
+      env: {
+        VSAAS_URL: url,
+        VSAAS_USER: user,
+        VSAAS_PASSWORD: password,
+        VSAAS_DOMAIN_ID: String(domainId),
+        VSAAS_WATCHER_URL: url,
+        VSAAS_WATCHER_API_KEY: watcherApiKey,
+      },
       summary: { url, user, password, domainId: String(domainId), watcherUrl, watcherApiKey, adminUrl: `${url}/__sandbox` },
       stop: () => emulator.stop(),
     };

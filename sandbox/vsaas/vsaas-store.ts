@@ -1,10 +1,5 @@
-import {
-  renderTariffPlan,
-  type VsaasOrganizationRecord,
-  type VsaasTariffPlan,
-  type VsaasUser,
-  type WatcherOrganization,
-} from "./vsaas-records";
+import { renderTariffPlan, type VsaasOrganizationRecord, type VsaasTariffPlan, type VsaasUser, type WatcherOrganization } from "./vsaas-records";
+import { WatcherStore, type MemberFlag } from "./vsaas-watcher-store";
 
 /** Field messages of a rejected write, as a Rails backend renders them: `{ "title": ["can't be blank"] }`. */
 export class VsaasValidationError extends Error {
@@ -22,6 +17,8 @@ export interface VsaasStoreSettings {
   tariffPlans: readonly VsaasTariffPlan[];
   firstOrganizationId: number;
   firstExternalId: number;
+  /** See {@link WatcherStoreSettings.acceptedMemberFlags}. */
+  acceptedMemberFlags?: readonly MemberFlag[];
 }
 
 /**
@@ -35,16 +32,24 @@ export class VsaasStore {
   plans: VsaasTariffPlan[] = [];
   organizations = new Map<number, VsaasOrganizationRecord>();
   users: VsaasUser[] = [];
-  watcherOrganizations = new Map<number, WatcherOrganization>();
+  /** The Watcher (cloud.vsaas.io): users, organizations with their members, folders. */
+  readonly watcher: WatcherStore;
+  private usersByEmail = new Map<string, VsaasUser>();
+  private usersById = new Map<number, VsaasUser>();
   /** Addresses the billing "sent" an invitation to (owners that did not exist yet). */
   invitations: string[] = [];
   nextOrganizationId = 0;
   nextExternalId = 0;
   private nextUserId = 0;
-  private nextWatcherUserId = 0;
 
   constructor(private readonly settings: VsaasStoreSettings) {
+    this.watcher = new WatcherStore({ watcherDomainId: settings.watcherDomainId, acceptedMemberFlags: settings.acceptedMemberFlags });
     this.reset();
+  }
+
+  /** The Watcher organizations by id (each billing organization's `external_id`, plus the default one). */
+  get watcherOrganizations(): Map<number, WatcherOrganization> {
+    return this.watcher.organizations;
   }
 
   reset(): void {
@@ -52,16 +57,20 @@ export class VsaasStore {
     this.plans = s.tariffPlans.map((plan) => ({ ...plan }));
     if (this.plans.filter((plan) => plan.isDefault).length !== 1) throw new Error("the sandbox needs exactly one default tariff plan");
     this.organizations.clear();
-    this.watcherOrganizations.clear();
+    this.watcher.reset();
     this.invitations = [];
     this.nextUserId = 410;
-    this.nextWatcherUserId = 1179;
     this.users = [];
+    this.usersByEmail.clear();
+    this.usersById.clear();
     const admin = this.userFor(s.adminEmail, false);
+    const adminInWatcher = this.watcher.users.get(admin.watcherId)!;
+    adminInWatcher.is_admin = true;
+    adminInWatcher.can_edit_organizations = adminInWatcher.can_edit_settings = adminInWatcher.can_view_organizations = true;
     this.nextOrganizationId = s.firstOrganizationId;
     this.nextExternalId = s.firstExternalId;
     // Every Watcher domain has the default organization "Unassigned cameras" (the document's list shows it).
-    this.watcherOrganizations.set(752, { id: 752, title: "Unassigned cameras", ownerWatcherId: admin.watcherId, ownerLogin: admin.email, is_default: true });
+    this.watcher.addOrganization({ id: 752, title: "Unassigned cameras", ownerWatcherId: admin.watcherId, ownerLogin: admin.email, is_default: true });
   }
 
   defaultPlan(): VsaasTariffPlan {
@@ -94,13 +103,7 @@ export class VsaasStore {
       tariffPlanIds: this.withDefault(plans),
     };
     this.organizations.set(record.id, record);
-    this.watcherOrganizations.set(record.external_id, {
-      id: record.external_id,
-      title: record.title,
-      ownerWatcherId: user.watcherId,
-      ownerLogin: user.email,
-      is_default: false,
-    });
+    this.watcher.addOrganization({ id: record.external_id, title: record.title, ownerWatcherId: user.watcherId, ownerLogin: user.email, is_default: false });
     return record;
   }
 
@@ -125,13 +128,13 @@ export class VsaasStore {
     const record = this.organizations.get(id);
     if (!record) return false;
     this.organizations.delete(id);
-    this.watcherOrganizations.delete(record.external_id);
+    this.watcher.deleteOrganization(record.external_id);
     return true;
   }
 
   /** The document's organization answer shape. */
   render(record: VsaasOrganizationRecord): Record<string, unknown> {
-    const owner = this.users.find((user) => user.id === record.ownerId)!;
+    const owner = this.userById(record.ownerId)!;
     return {
       id: record.id,
       title: record.title,
@@ -142,6 +145,17 @@ export class VsaasStore {
       external_id: record.external_id,
       tariff_plans: record.tariffPlanIds.map((planId) => renderTariffPlan(this.plans.find((plan) => plan.id === planId)!)),
     };
+  }
+
+  /**
+   * The billing plans of a Watcher organization (its presets: a plan's `external_id` is the
+   * preset id): those of the billing organization with this `external_id`, or the domain's default
+   * plan for an organization the billing does not have (the default "Unassigned cameras").
+   */
+  plansOfWatcherOrganization(watcherId: number): VsaasTariffPlan[] {
+    const record = [...this.organizations.values()].find((o) => o.external_id === watcherId);
+    const ids = record ? record.tariffPlanIds : [this.defaultPlan().id];
+    return ids.map((id) => this.plans.find((plan) => plan.id === id)!);
   }
 
   /** The Watcher API v2 organization shape. */
@@ -158,7 +172,7 @@ export class VsaasStore {
       dvr_limit: 100,
       can_edit_users: true,
       id: org.id,
-      user_count: 1,
+      user_count: org.members.size,
       is_member: false,
       user_limit: 1000,
       is_default: org.is_default,
@@ -203,13 +217,25 @@ export class VsaasStore {
     return [...new Set(ids as number[])];
   }
 
+  private userById(id: number): VsaasUser | undefined {
+    return this.usersById.get(id);
+  }
+
+  /**
+   * The billing user with this address, made (and invited) when there is none. Every billing user
+   * is a Watcher user too (login = the address): one the Watcher already has is reused, else one
+   * is made without a password (the invitation sets it).
+   */
   private userFor(email: string, invite: boolean): VsaasUser {
     // Devise stores e-mail addresses lower-cased: the answer shows the owner as stored.
     const normalized = email.toLowerCase();
-    let user = this.users.find((u) => u.email === normalized);
+    let user = this.usersByEmail.get(normalized);
     if (!user) {
-      user = { id: this.nextUserId++, email: normalized, watcherId: this.nextWatcherUserId++ };
+      const inWatcher = this.watcher.findLogin(normalized) ?? this.watcher.addUser(normalized, null, {});
+      user = { id: this.nextUserId++, email: normalized, watcherId: inWatcher.id };
       this.users.push(user);
+      this.usersByEmail.set(normalized, user);
+      this.usersById.set(user.id, user);
       if (invite) this.invitations.push(normalized);
     }
     return user;

@@ -41,17 +41,23 @@ describe("VsaasClient", () => {
     expect((await client.listTariffPlans()).map((p) => p.id)).toEqual([548, 549, 550]);
   });
 
-  it("reads a missing organization as undefined, confirming the 404 against the list", async () => {
+  it("reads organizations from the documented list only (never the undocumented GET by id); a missing one is undefined", async () => {
     const client = configure();
     expect(await client.getOrganization(4242)).toBeUndefined();
-    expect(log().map((e) => e.route)).toEqual(["organizations.show", "organizations.index"]);
+    expect(log().map((e) => e.route)).toEqual(["organizations.index"]);
   });
 
-  it("falls back to the list when the billing has no single-organization route", async () => {
+  it("shares one list among the reads that arrive together, and forgets it after its own writes", async () => {
     const client = configure();
     const created = await client.createOrganization({ title: "Demo org", owner: "demo@example.org" });
-    emulator().faults.set("organizations.show", { status: 404, body: { error: "Not found" } });
-    expect(await client.getOrganization(created.id)).toEqual(created);
+    emulator().log.clear();
+    const reads = await Promise.all(Array.from({ length: 50 }, () => client.getOrganization(created.id)));
+    expect(reads.every((r) => r?.id === created.id)).toBe(true);
+    expect(log().map((e) => e.route)).toEqual(["organizations.index"]);
+    // A write in between: the next read sees it (a new list), never the list from before it.
+    await client.updateTariffPlans(created.id, [550]);
+    expect((await client.getOrganization(created.id))!.tariff_plans!.map((p) => p.id)).toEqual([548, 550]);
+    expect(log().map((e) => e.route)).toEqual(["organizations.index", "organizations.update", "organizations.index"]);
   });
 
   it("deletes (204), and reports an organization that was already gone as false", async () => {

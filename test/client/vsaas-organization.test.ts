@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/core/config";
+import { ResourceInitError } from "../../provider/core/errors";
 import { DECLARED_KEY } from "../../provider/core/resource";
 import { vsaasOrganization } from "../../provider/vsaas/organization";
 import { startSandbox, type RunningSandbox } from "../../sandbox";
@@ -221,13 +222,13 @@ describe("vsaasOrganization: a create whose answer is lost never makes a duplica
     expect(emulator().organizations.list()).toHaveLength(2);
   });
 
-  it("stops, naming what it found, when the outcome cannot be settled", async () => {
+  it("when the lost POST's look-ups fail too, ends pending (never a plain failure that the next up would repeat)", async () => {
     emulator().faults.set("organizations.create", { drop: "after", times: 1 });
     emulator().faults.set("organizations.index", { status: 500 });
     // The first list (namesakes before the POST) is retried and fails too, so nothing is sent at all...
     await expect(create()).rejects.toThrow(/HTTP 500/);
     expect(routes()).not.toContain("organizations.create");
-    // ...and when only the lookup after the lost POST fails, the error says the outcome is unknown.
+    // ...and when only the lookup after the lost POST fails, the create ends as a pending placeholder.
     emulator().faults.clear();
     emulator().log.clear();
     // The POST waits 300 ms, long enough to break the list between the first lookup and the second.
@@ -235,13 +236,24 @@ describe("vsaasOrganization: a create whose answer is lost never makes a duplica
     const attempt = create();
     await expect.poll(() => routes(), { interval: 10 }).toEqual(["organizations.index"]);
     emulator().faults.set("organizations.index", { status: 500 });
-    await expect(attempt).rejects.toThrow(/may or may not have been created, so it was not sent again\. Looking it up failed too/);
+    const error = await attempt.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceInitError);
+    expect((error as ResourceInitError).id).toMatch(/^pending:/);
+    expect((error as Error).message).toMatch(/may or may not have been created, so it was not sent again\. Looking it up failed too/);
+    expect((error as Error).message).toMatch(/the next `pulumi up` \(or `pulumi refresh`\) finds the object by title \+ owner/);
+    expect((error as ResourceInitError).properties).toMatchObject({ title: DEMO_INPUTS.title, __pending: { key: { title: DEMO_INPUTS.title, owner: DEMO_INPUTS.owner }, before: [] } });
+    expect(emulator().organizations.list()).toHaveLength(1);
+    // The next refresh resolves the placeholder to the organization the POST made: no second one.
+    emulator().faults.clear();
+    const pending = error as ResourceInitError;
+    const resolved = await vsaasOrganization.read(pending.id, pending.properties);
+    expect(resolved.id).toBe("797");
     expect(emulator().organizations.list()).toHaveLength(1);
   });
 
-  it("never sends again after a 504: the gateway gave up, the billing may still be creating it", async () => {
+  it("never sends again after a 504: the gateway gave up, the billing may still be creating it (pending)", async () => {
     emulator().faults.set("organizations.create", { status: 504, times: 1 });
-    await expect(create()).rejects.toThrow(/may or may not have been created, so it was not sent again/);
+    await expect(create()).rejects.toMatchObject({ id: expect.stringMatching(/^pending:/), message: expect.stringMatching(/may or may not have been created, so it was not sent again/) });
     expect(routes()).toEqual(["organizations.index", "organizations.create", "organizations.index"]);
   });
 
@@ -258,5 +270,21 @@ describe("vsaasOrganization: errors", () => {
     const { id, outs } = await create();
     emulator().organizations.delete(797);
     await expect(vsaasOrganization.update(id, outs, { ...DEMO_INPUTS, tariffPlanIds: [550] })).rejects.toThrow(/no longer exists.*pulumi refresh/);
+  });
+});
+
+describe("vsaasOrganization: discover", () => {
+  it("lists every organization from the one billing list, with inputs that import without a difference", async () => {
+    const seeded = emulator().seed({ organizations: 30, namesakeEvery: 10 });
+    emulator().log.clear();
+    const found = [];
+    for await (const o of vsaasOrganization.definition.discover!({})) found.push(o);
+    expect(routes()).toEqual(["organizations.index"]);
+    expect(found.map((o) => o.id)).toEqual(seeded.map((s) => String(s.id)));
+    for (const o of found) expect((await vsaasOrganization.check({}, { ...o.inputs, __import: o.id })).failures).toEqual([]);
+    expect(found[3]).toMatchObject({ subscriber: seeded[3]!.title, name: "seed-subscriber-3", inputs: { title: seeded[3]!.title, owner: seeded[3]!.owner, tariffPlanIds: [548, 549] } });
+    const some = [];
+    for await (const o of vsaasOrganization.definition.discover!({ limit: 5, subscriberPrefix: "seed subscriber 2" })) some.push(o);
+    expect(some.map((o) => o.inputs["title"])).toEqual(["seed subscriber 2", "seed subscriber 21", "seed subscriber 22", "seed subscriber 23", "seed subscriber 24"]);
   });
 });

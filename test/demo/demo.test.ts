@@ -72,7 +72,7 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
     const lines: string[] = [];
     await runDemo({ log: (l) => lines.push(l), pulumiCommand: fake });
     const calls = fs.readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const sandboxConfigCount = 3 + 3 + 4 + 3 + 6; // forpost, stalker, vsaas, hikconnect, billing
+    const sandboxConfigCount = 3 + 3 + 6 + 3 + 6; // forpost, stalker, vsaas, hikconnect, billing
     const exampleConfigCount = 2; // the camera's serial and verification code
     expect(calls.map((c) => c.args.slice(0, 2).join(" "))).toEqual([
       "stack init",
@@ -90,6 +90,7 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
       "forpost:adminPassword",
       "stalker:password",
       "vsaas:password",
+      "vsaas:watcherApiKey",
       "hikconnect:secretKey",
       "billing:password",
       "billing:clientKey",

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../sandbox";
 import { configRecord, VSAAS } from "../engine/example-lifecycles";
 import { useHostFixture, withInputs } from "../harness/host-fixture";
@@ -6,6 +6,8 @@ import { MiniEngine } from "../harness/mini-engine";
 import type { Registration } from "../harness/program-under-mocks";
 import { UNKNOWN, type ProviderHost } from "../harness/provider-host";
 import { CREATE_CALLS, DELETE_CALLS, READ_CALLS, READ_GONE_CALLS, UPDATE_CALLS } from "../fixtures/vsaas-demo";
+import { exampleRegistrations } from "../fixtures/vsaas-example";
+import { afterListsExpire } from "../fixtures/vsaas-watcher";
 
 /**
  * VsaasOrganization through the packed package and Pulumi's real dynamic-provider host, driven
@@ -15,13 +17,22 @@ import { CREATE_CALLS, DELETE_CALLS, READ_CALLS, READ_GONE_CALLS, UPDATE_CALLS }
  */
 const PASSWORD = "test-only-host-vsaas-pw";
 const TYPE = "pulumi-nodejs:dynamic/vsaas:Organization";
-const SECRET_KEYS = ["vsaas:password"];
+const SECRET_KEYS = ["vsaas:password", "vsaas:watcherApiKey"];
 const fixture = useHostFixture({ vendor: "vsaas", sandbox: { vsaas: { password: PASSWORD } }, secretKeys: SECRET_KEYS });
-const { emulator, vendorCalls, clearVendorLog, program, startHost } = fixture;
+const { emulator, vendorCalls, clearVendorLog, startHost } = fixture;
 let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
-beforeAll(() => {
+/** The example's organization (its program also makes a login, which these tests leave out). */
+let example: Registration;
+beforeAll(async () => {
   ({ sandbox, host, engine, config } = fixture);
+  example = (await exampleRegistrations(fixture.programDir, config, emulator(), "unused-subscriber-pw")).org;
+  emulator().reset();
 });
+afterEach(() => emulator().faults.clear());
+/** The example's organization with these inputs (the example's knobs, without running it again). */
+const program = async (inputs: Record<string, unknown> = {}, options: Partial<Registration> = {}): Promise<Registration[]> => [
+  { ...example, ...options, inputs: { ...example.inputs, ...inputs } },
+];
 const ops = (steps: Array<{ op: string }>) => steps.map((s) => s.op);
 const onlyState = () => Object.values(engine.state())[0]!;
 
@@ -31,6 +42,7 @@ describe("VsaasOrganization through the provider host", () => {
   it("serializes a small provider with no credentials, endpoints or implementation code", async () => {
     registrations = await program();
     expect(registrations.map((r) => r.type)).toEqual([TYPE]);
+    expect(example.inputs).toMatchObject({ title: "Ivanov family", owner: "ivanov@example.org", tariffPlanIds: [549] });
     const text = registrations[0]!.provider!;
     expect(registrations[0]!.providerSize).toBeLessThan(4096);
     for (const leak of [PASSWORD, sandbox.vsaas.user, sandbox.vsaas.url, "127.0.0.1", "api/v1", "X-PASSWORD", "undici", "zod"]) {
@@ -87,12 +99,12 @@ describe("VsaasOrganization through the provider host", () => {
     expect(ops(await engine.up(registrations))).toEqual(["same"]);
     expect(engine.lastRpcs.map((r) => r.method)).toEqual(["check", "diff"]);
     // Declaring the default plan as well is no change either.
-    expect(ops(await engine.preview(await program({ "vsaas-example:tariffPlanIds": "[548,549]" })))).toEqual(["same"]);
+    expect(ops(await engine.preview(await program({ tariffPlanIds: [548, 549] })))).toEqual(["same"]);
     expect(vendorCalls()).toEqual([]);
   });
 
   it("updates the tariffs in place with one PUT of the declared list, keeping the default", async () => {
-    registrations = await program(configRecord(VSAAS.inPlace.config));
+    registrations = await program({ tariffPlanIds: [549, 550] });
     clearVendorLog();
     const preview = await engine.preview(registrations);
     expect(preview).toMatchObject([{ op: "update", diff: { changes: "some", replaces: [] } }]);
@@ -106,7 +118,8 @@ describe("VsaasOrganization through the provider host", () => {
   });
 
   it("shows a plan removed outside Pulumi as drift on refresh; the next up restores it", async () => {
-    VSAAS.drift.make(sandbox, "797"); // the plan 550 removed in the billing
+    emulator().organizations.removeTariffPlan(797, 550);
+    await afterListsExpire();
     expect(await engine.refresh()).toMatchObject([{ op: "refresh", changed: true }]);
     expect(onlyState().inputs.tariffPlanIds).toEqual([549]);
     expect(ops(await engine.preview(registrations))).toEqual(["update"]);
@@ -132,12 +145,12 @@ describe("VsaasOrganization through the provider host", () => {
   });
 
   it("refuses to replace a protected organization; a new title replaces it (create new, delete old)", async () => {
-    const renamed = await program(configRecord([...VSAAS.inPlace.config, ...VSAAS.replace!.config]));
+    const renamed = await program({ tariffPlanIds: [549, 550], title: "Ivanov household" });
     clearVendorLog();
     expect(await engine.preview(renamed)).toMatchObject([{ op: "replace", diff: { replaces: ["title"] } }]);
     expect(vendorCalls()).toEqual([]);
     // protect: true on both the state and the program → the engine refuses before any vendor call.
-    const protectedProgram = await program({ ...configRecord(VSAAS.inPlace.config), "vsaas-example:protect": "true" });
+    const protectedProgram = await program({ tariffPlanIds: [549, 550] }, { protect: true });
     await engine.up(protectedProgram);
     const [refused] = await engine.up(renamed.map((r) => ({ ...r, protect: true })));
     expect(refused).toMatchObject({ op: "replace", error: expect.stringMatching(/unable to replace resource "[^"]+"\nas it is currently marked for protection/) });
@@ -174,6 +187,7 @@ describe("VsaasOrganization through the provider host", () => {
     const fresh = new MiniEngine(host, { config, secretConfigKeys: SECRET_KEYS });
     const [created] = await fresh.up(registrations);
     emulator().organizations.delete(Number(created!.id));
+    await afterListsExpire();
     expect(await fresh.refresh()).toMatchObject([{ op: "gone" }]);
     expect(fresh.state()).toEqual({});
   });
@@ -211,5 +225,118 @@ describe("VsaasOrganization through the provider host", () => {
 
   it("never leaves the password in the state or the host's output", () => {
     for (const text of [engine.stateJson(), host.stderr, host.stdout]) expect(text).not.toContain(PASSWORD);
+  });
+});
+
+describe("VsaasOrganization: adoption, pending creates, coalesced reads (through the host)", () => {
+  const newEngine = () => new MiniEngine(host, { config, secretConfigKeys: SECRET_KEYS });
+  const orgs = () => emulator().organizations.list();
+
+  it("a create whose answer is lost and whose look-ups fail too ends pending; the next up adopts that organization — never a second one", async () => {
+    emulator().reset();
+    const e = newEngine();
+    emulator().faults.set("organizations.create", { drop: "after", latencyMs: 500, times: 1 });
+    clearVendorLog();
+    const up = e.up(await program());
+    await expect.poll(() => vendorCalls(), { interval: 10 }).toEqual(["organizations.index"]);
+    emulator().faults.set("organizations.index", { status: 500 });
+    const [pending] = await up;
+    expect(pending!.initFailed?.id).toMatch(/^pending:/);
+    expect(pending!.error).toMatch(/may or may not have been created, so it was not sent again\. Looking it up failed too/);
+    expect(pending!.error).toMatch(/the next `pulumi up` \(or `pulumi refresh`\) finds the object by title \+ owner/);
+    expect(orgs()).toHaveLength(1);
+    // The look-ups still fail: the next up fails too, and still sends no POST.
+    clearVendorLog();
+    expect((await e.up(await program()))[0]!.error).toMatch(/HTTP 500/);
+    expect(vendorCalls()).not.toContain("organizations.create");
+    emulator().faults.clear();
+    clearVendorLog();
+    expect(await e.up(await program())).toMatchObject([{ op: "replace", id: "797" }, { op: "delete", replacedId: pending!.initFailed!.id }]);
+    expect(vendorCalls()).not.toContain("organizations.create");
+    expect(orgs().map((o) => o.id)).toEqual([797]);
+    expect(ops(await e.up(await program()))).toEqual(["same"]);
+    await e.destroy();
+  });
+
+  it("a 504 (the billing may still be creating it) ends pending; a refresh resolves it by title + owner", async () => {
+    emulator().reset();
+    const e = newEngine();
+    emulator().faults.set("organizations.create", { status: 504, times: 1 });
+    const [pending] = await e.up(await program());
+    expect(pending!.initFailed?.id).toMatch(/^pending:/);
+    // (The fault answered without creating: nothing is there, so the refresh drops the placeholder...)
+    expect(await e.refresh()).toMatchObject([{ op: "gone" }]);
+    // ...and the next up creates it, once.
+    expect(ops(await e.up(await program()))).toEqual(["create"]);
+    expect(orgs()).toHaveLength(1);
+    // A placeholder whose organization was made is replaced by it on refresh.
+    emulator().faults.set("organizations.create", { drop: "after", latencyMs: 500, times: 1 });
+    const other = newEngine();
+    clearVendorLog();
+    const up = other.up(await program({ title: "Second" }));
+    await expect.poll(() => vendorCalls(), { interval: 10 }).toEqual(["organizations.index"]);
+    emulator().faults.set("organizations.index", { status: 500 });
+    const [second] = await up;
+    expect(second!.initFailed?.id).toMatch(/^pending:/);
+    emulator().faults.clear();
+    expect(await other.refresh()).toMatchObject([{ op: "refresh", id: "798" }]);
+    expect(orgs().map((o) => o.title)).toEqual(["Ivanov family", "Second"]);
+    await other.destroy();
+    await e.destroy();
+  });
+
+  it("imports by id: a match writes nothing; a difference is listed at preview; a missing id is a clear error", async () => {
+    emulator().reset();
+    const existing = emulator().organizations.add({ title: "Ivanov family", owner: "ivanov@example.org", tariff_plans: [549] });
+    const id = String(existing["id"]);
+    await afterListsExpire();
+    clearVendorLog();
+    const e = newEngine();
+    // The API has no default flag, so an import by id cannot tell the default plan: list it.
+    expect(await e.up(await program({ tariffPlanIds: [548, 549], __import: id }))).toMatchObject([{ op: "create", id }]);
+    expect(vendorCalls()).toEqual(["organizations.index"]);
+    const [differs] = await newEngine().preview(await program({ title: "Petrov family", tariffPlanIds: [550], __import: id }));
+    expect(differs!.failures).toEqual([
+      { property: "title", reason: expect.stringContaining('declared "Petrov family", VSAAS.IO has "Ivanov family"') },
+      { property: "tariffPlanIds", reason: expect.stringContaining("declared [550], VSAAS.IO has [548,549]") },
+    ]);
+    const [missing] = await newEngine().preview(await program({ __import: "4242" }));
+    expect(missing!.failures).toEqual([{ property: "__import", reason: expect.stringContaining('VSAAS.IO has no organization with id "4242"') }]);
+    const [notAnId] = await newEngine().preview(await program({ __import: "org-797" }));
+    expect(notAnId!.failures).toEqual([{ property: "__import", reason: expect.stringContaining("the billing organization id, digits") }]);
+  });
+
+  it("adopts by title + owner: present → adopted (plans applied in place), absent → created, two namesakes → an error naming both; neighbours untouched", async () => {
+    emulator().reset();
+    const neighbour = emulator().organizations.add({ title: "Ivanov family", owner: "someone-else@example.org", tariff_plans: [550] });
+    const mine = emulator().organizations.add({ title: "Ivanov family", owner: "IVANOV@example.org" });
+    await afterListsExpire();
+    const e = newEngine();
+    clearVendorLog();
+    expect(await e.up(await program({ __adopt: true }))).toMatchObject([{ op: "create", id: String(mine["id"]) }]);
+    expect(vendorCalls()).toEqual(["organizations.index", "organizations.update"]);
+    expect(emulator().organizations.planIds(mine["id"] as number)).toEqual([548, 549]);
+    expect(emulator().organizations.planIds(neighbour["id"] as number)).toEqual([548, 550]);
+    const created = newEngine();
+    expect(ops(await created.up(await program({ title: "New family", __adopt: true })))).toEqual(["create"]);
+    emulator().organizations.add({ title: "Ivanov family", owner: "ivanov@example.org" });
+    const [ambiguous] = await newEngine().up(await program({ __adopt: true }));
+    expect(ambiguous!.error).toMatch(new RegExp(`VSAAS.IO has 2 organizations with title "Ivanov family", owner "ivanov@example.org" \\(id ${String(mine["id"])} "Ivanov family", \\d+ "Ivanov family"\\), so adoptExisting cannot tell which is meant; nothing was changed`));
+    expect(orgs()).toHaveLength(4);
+    await created.destroy();
+    expect(orgs().map((o) => o.id)).toContain(neighbour["id"]);
+  });
+
+  it("refreshes 50 organizations at once with one billing list", async () => {
+    emulator().reset();
+    const made = Array.from({ length: 50 }, (_, i) => emulator().organizations.add({ title: `Org ${i}`, owner: `o${i}@example.org` }));
+    await afterListsExpire();
+    await engine.preview([]);
+    clearVendorLog();
+    const provider = example.inputs["__provider"];
+    const urn = engine.urnOf(TYPE, "many");
+    const reads = await Promise.all(made.map((o) => host.read(urn, String(o["id"]), { __provider: provider }, { __provider: provider })));
+    expect(reads.map((r) => r.id)).toEqual(made.map((o) => String(o["id"])));
+    expect(vendorCalls()).toEqual(["organizations.index"]);
   });
 });

@@ -34,9 +34,16 @@ export function billing(
   return send(`${url}/api/v1/${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
-/** A Watcher API v2 call with `x-vsaas-api-key`. */
+/** A Watcher API v2 GET with `x-vsaas-api-key`. */
 export function watcher(url: string, path: string, key: string | null = WATCHER_KEY): Promise<RawAnswer> {
   return send(`${url}/vsaas/api/v2/${path}`, { headers: key === null ? {} : { "x-vsaas-api-key": key } });
+}
+
+/** A Watcher API v2 write, as the document's curl lines send it: JSON with `x-vsaas-api-key`. */
+export function watcherWrite(url: string, method: string, path: string, body?: unknown, key: string | null = WATCHER_KEY): Promise<RawAnswer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (key !== null) headers["x-vsaas-api-key"] = key;
+  return send(`${url}/vsaas/api/v2/${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
 /** POST /api/v1/organizations; returns the `organization` object of the 201 answer. */

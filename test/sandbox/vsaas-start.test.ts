@@ -17,8 +17,17 @@ describe("startSandbox: VSAAS.IO", () => {
         { key: "vsaas:user", value: user, secret: false },
         { key: "vsaas:password", value: password, secret: true },
         { key: "vsaas:domainId", value: "247", secret: false },
+        { key: "vsaas:watcherUrl", value: url, secret: false },
+        { key: "vsaas:watcherApiKey", value: watcherApiKey, secret: true },
       ]);
-      expect(a.env).toMatchObject({ VSAAS_URL: url, VSAAS_USER: user, VSAAS_PASSWORD: password, VSAAS_DOMAIN_ID: "247" });
+      expect(a.env).toMatchObject({
+        VSAAS_URL: url,
+        VSAAS_USER: user,
+        VSAAS_PASSWORD: password,
+        VSAAS_DOMAIN_ID: "247",
+        VSAAS_WATCHER_URL: url,
+        VSAAS_WATCHER_API_KEY: watcherApiKey,
+      });
       const answer = await billing(url, "GET", "tariff_plans", undefined, { user, password, domainId: String(domainId) });
       expect(answer.status).toBe(200);
       expect((await watcher(url, "organizations", watcherApiKey)).status).toBe(200);
@@ -40,6 +49,8 @@ describe("startSandbox: VSAAS.IO", () => {
       expect(stdout).toMatch(/^pulumi config set vsaas:user sandbox-admin@example\.org$/m);
       expect(stdout).toMatch(/^pulumi config set --secret vsaas:password \S+$/m);
       expect(stdout).toMatch(/^pulumi config set vsaas:domainId 247$/m);
+      expect(stdout).toMatch(/^pulumi config set vsaas:watcherUrl http:\/\/127\.0\.0\.1:\d+$/m);
+      expect(stdout).toMatch(/^pulumi config set --secret vsaas:watcherApiKey \S+$/m);
       expect(stdout).toMatch(/^#\s+watcherUrl: http:\/\/127\.0\.0\.1:\d+\/vsaas\/api\/v2$/m);
     } finally {
       child.kill("SIGINT");

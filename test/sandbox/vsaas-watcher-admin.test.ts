@@ -94,7 +94,11 @@ describe("VSAAS fault injection (the core's faults on the vendor routes)", () =>
 
   it("knows its route names, so a typo fails loudly", async () => {
     expect((await admin(vsaas.url, "GET", "routes")).json).toEqual({
-      routes: ["tariff_plans.index", "organizations.index", "organizations.create", "organizations.show", "organizations.update", "organizations.destroy", "watcher.organizations.index"],
+      routes: ["tariff_plans.index", "organizations.index", "organizations.create", "organizations.show", "organizations.update", "organizations.destroy", "watcher.organizations.index",
+        "watcher.users.index", "watcher.users.create", "watcher.users.destroy",
+        "watcher.organization_users.index", "watcher.organization_users.create", "watcher.organization_users.destroy",
+        "watcher.folders.index", "watcher.folder_users.create", "watcher.presets.index",
+      ],
     });
     expect((await admin(vsaas.url, "POST", "faults", { route: "organisations.create", fault: { status: 500 } })).status).toBe(400);
   });
