@@ -52,12 +52,17 @@ export const vendors: readonly VendorEntry[] = [
 export const resources: readonly ResourceEntry[] = [
   { className: "ForpostAccount", token: "forpost:Account", module: "forpost/account" },
   { className: "StalkerAccount", token: "stalker:Account", module: "stalker/account" },
+  { className: "StalkerChannelSubscription", token: "stalker:ChannelSubscription", module: "stalker/channel-subscription" },
+  { className: "StalkerMenuRestrictions", token: "stalker:MenuRestrictions", module: "stalker/menu-restrictions" },
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
 ];
 
-export const functions: readonly FunctionEntry[] = [];
+export const functions: readonly FunctionEntry[] = [
+  { vendor: "stalker", name: "getChannels", module: "stalker/functions" },
+  { vendor: "stalker", name: "getChannel", module: "stalker/functions" },
+];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */
 export function exportName(entry: ResourceEntry): string {

@@ -94,9 +94,14 @@ export class StalkerClient {
   private readonly channelList: ListSnapshot<StalkerChannel>;
 
   constructor(private readonly transport: HttpTransport) {
-    this.byMac = coalescedLookup({ batch: (macs) => accountsByIdentifiers(this, "mac", macs) });
-    this.byNumber = coalescedLookup({ batch: (numbers) => accountsByIdentifiers(this, "number", numbers) });
-    this.subscriptions = coalescedLookup({ batch: (macs) => subscriptionsByMacs(this, macs) });
+    // A wave of the engine's parallel Reads reaches the provider through gRPC one by one: on a busy
+    // host 64 of them spread over tens of milliseconds, and once a wave has split in two batches it
+    // would stay split. A batch waits until no read has joined it for 15 ms, and while the previous
+    // batch is being answered (at most 300 ms in all): a lone read waits 15 ms, a wave stays one call.
+    const timing = { idleMs: 15, windowMs: 300, afterPrevious: true };
+    this.byMac = coalescedLookup({ ...timing, batch: (macs) => accountsByIdentifiers(this, "mac", macs) });
+    this.byNumber = coalescedLookup({ ...timing, batch: (numbers) => accountsByIdentifiers(this, "number", numbers) });
+    this.subscriptions = coalescedLookup({ ...timing, batch: (macs) => subscriptionsByMacs(this, macs) });
     this.accountList = listSnapshot({ fetch: () => this.listAccounts() });
     // Channels change in the admin panel, rarely, and never through us: a minute is fresh enough.
     this.channelList = listSnapshot({ fetch: () => this.listChannels(), maxAgeMs: 60_000 });
@@ -261,13 +266,14 @@ export class StalkerClient {
    * `PUT /stb_modules/<mac>` with `disabled[]` / `restricted[]` (an empty list is sent as `x[]=`,
    * as the document clears them). The document's header names PUT; its examples say POST, which
    * Stalker's v1 refuses ("does not support action create"). Reaches every box the MAC resolves
-   * to: callers check it is exactly one first.
+   * to: callers check it is exactly one first — and again before a repeat, so the transport never
+   * repeats it on its own.
    */
   async setModules(mac: string, change: Partial<StalkerModules>): Promise<StalkerModules> {
     const form: StalkerParams = [];
     if (change.disabled !== undefined) form.push(...listField("disabled", change.disabled));
     if (change.restricted !== undefined) form.push(...listField("restricted", change.restricted));
-    return this.parseModules(await this.call("PUT", "stb_modules", identifier({ kind: "mac", mac }), form, { idempotent: true }));
+    return this.parseModules(await this.call("PUT", "stb_modules", identifier({ kind: "mac", mac }), form, { idempotent: false }));
   }
 
   // ---- transport ---------------------------------------------------------------------------
