@@ -48,6 +48,13 @@ interface BenchCase {
 const addable = (devices: readonly PhysicalDeviceInput[]) => devices.filter((d) => !d.ownedByAnotherAccount && d.online !== false);
 
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+const stalkerMac = (i: number) => `00:1A:79:01:${hex2(i >> 8)}:${hex2(i & 0xff)}`;
+/** The Stalker account whose box the box resources' object i is on, added to the emulator once. */
+function stalkerBox(s: RunningSandbox, i: number): string {
+  const login = `benchbox${i}`;
+  if (!s.stalker.emulator.account(login)) s.stalker.emulator.addAccount({ login, account_number: `${5000 + i}`, stb_mac: stalkerMac(i) });
+  return login;
+}
 
 /** The Forpost account the user, camera and access benches put their objects in (made once, not counted). */
 const benchAccounts = new WeakMap<object, string>();
@@ -106,6 +113,19 @@ const CASES: Record<string, BenchCase> = {
     // Login and MAC are unique in Stalker.
     inputs: (_, i) => ({ ...ALICE_INPUTS, login: `bench${i}`, accountNumber: `${1000 + i}`, stbMac: `00:1A:79:00:${hex2(i >> 8)}:${hex2(i & 0xff)}` }),
     update: (i) => ({ ...i, fullName: "Alice Renamed" }),
+  },
+  "stalker:ChannelSubscription": {
+    emulator: (s) => s.stalker.emulator,
+    // The box of account i (made here, outside the timed calls): one subscription per account.
+    inputs: (s, i) => ({ login: stalkerBox(s, i), mac: stalkerMac(i), channels: ["27"] }),
+    update: (i) => ({ ...i, channels: ["27", "41"] }),
+    note: "create = natural-key look-up (2 GETs), box check, channel list (reused for a minute), PUT; refresh is 2 coalesced GETs",
+  },
+  "stalker:MenuRestrictions": {
+    emulator: (s) => s.stalker.emulator,
+    inputs: (s, i) => ({ login: stalkerBox(s, i), mac: stalkerMac(i), restricted: ["vclub"] }),
+    update: (i) => ({ ...i, restricted: ["vclub", "karaoke"] }),
+    note: "STB_MODULES has no list: a refresh costs a GET per box (plus a coalesced accounts GET)",
   },
   "vsaas:Organization": {
     emulator: (s) => s.vsaas.emulator,

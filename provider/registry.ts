@@ -55,6 +55,8 @@ export const resources: readonly ResourceEntry[] = [
   { className: "ForpostCamera", token: "forpost:Camera", module: "forpost/camera" },
   { className: "ForpostUserCameraAccess", token: "forpost:UserCameraAccess", module: "forpost/user-camera-access" },
   { className: "StalkerAccount", token: "stalker:Account", module: "stalker/account" },
+  { className: "StalkerChannelSubscription", token: "stalker:ChannelSubscription", module: "stalker/channel-subscription" },
+  { className: "StalkerMenuRestrictions", token: "stalker:MenuRestrictions", module: "stalker/menu-restrictions" },
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
   { className: "VsaasUser", token: "vsaas:User", module: "vsaas/user" },
   { className: "VsaasOrganizationUser", token: "vsaas:OrganizationUser", module: "vsaas/organization-user" },
@@ -75,6 +77,8 @@ export const functions: readonly FunctionEntry[] = [
   { vendor: "vsaas", name: "getTariffPlans", module: "vsaas/functions" },
   { vendor: "vsaas", name: "getOrganizationFolders", module: "vsaas/functions" },
   { vendor: "vsaas", name: "getOrganizationPresets", module: "vsaas/functions" },
+  { vendor: "stalker", name: "getChannels", module: "stalker/functions" },
+  { vendor: "stalker", name: "getChannel", module: "stalker/functions" },
 ];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */

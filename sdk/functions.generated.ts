@@ -11,6 +11,8 @@ import { getProtocols as forpost_getProtocols } from "../provider/forpost/functi
 import { getRtspTransports as forpost_getRtspTransports } from "../provider/forpost/functions";
 import { getPtzTypes as forpost_getPtzTypes } from "../provider/forpost/functions";
 import { getAuthProviders as forpost_getAuthProviders } from "../provider/forpost/functions";
+import { getChannels as stalker_getChannels } from "../provider/stalker/functions";
+import { getChannel as stalker_getChannel } from "../provider/stalker/functions";
 import { getTariffPlans as vsaas_getTariffPlans } from "../provider/vsaas/functions";
 import { getOrganizationFolders as vsaas_getOrganizationFolders } from "../provider/vsaas/functions";
 import { getOrganizationPresets as vsaas_getOrganizationPresets } from "../provider/vsaas/functions";
@@ -320,6 +322,103 @@ export namespace forpost {
     return invokeFunctionOutput(forpost_getAuthProviders, args);
   }
   assertSameType<GetAuthProvidersArgs, z.input<typeof forpost_getAuthProviders.definition.args>>(true);
+}
+
+/**
+ * Lookups in Stalker (Stalker Middleware (Ministra) REST API v1).
+ */
+export namespace stalker {
+  /**
+   * Arguments of {@link stalker.getChannels}.
+   */
+  export interface GetChannelsArgs {
+    /**
+     * Only the channel with this name (case and surrounding spaces ignored).
+     */
+    name?: z.input<typeof stalker_getChannels.definition.args>["name"];
+    /**
+     * Only channels whose name contains this (case ignored), e.g. `Eurosport`.
+     */
+    nameContains?: z.input<typeof stalker_getChannels.definition.args>["nameContains"];
+    /**
+     * Only the channel with this number (its position in the channel list).
+     */
+    number?: z.input<typeof stalker_getChannels.definition.args>["number"];
+    /**
+     * Only base-package channels (`true`) or only optional ones a box subscribes to (`false`).
+     */
+    baseChannel?: z.input<typeof stalker_getChannels.definition.args>["baseChannel"];
+  }
+  /**
+   * What {@link stalker.getChannels} answers.
+   */
+  export type GetChannelsResult = z.output<typeof stalker_getChannels.definition.result>;
+  /**
+   * The TV channels of Stalker (`GET /itv`), optionally filtered: their ids, names, numbers and
+   * whether they are in the base package. One call per lookup.
+   *
+   * Reference: docs/api-docs/stalker/get-channels.md.
+   */
+  export function getChannels(args?: GetChannelsArgs): Promise<GetChannelsResult> {
+    return invokeFunction(stalker_getChannels, args);
+  }
+  /**
+   * The TV channels of Stalker (`GET /itv`), optionally filtered: their ids, names, numbers and
+   * whether they are in the base package. One call per lookup.
+   *
+   * Reference: docs/api-docs/stalker/get-channels.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getChannelsOutput(args?: InputArgs<GetChannelsArgs>): pulumi.Output<GetChannelsResult> {
+    return invokeFunctionOutput(stalker_getChannels, args);
+  }
+  assertSameType<GetChannelsArgs, z.input<typeof stalker_getChannels.definition.args>>(true);
+
+  /**
+   * Arguments of {@link stalker.getChannel}.
+   */
+  export interface GetChannelArgs {
+    /**
+     * The channel's name (case and surrounding spaces ignored), e.g. `Discovery Channel`.
+     */
+    name?: z.input<typeof stalker_getChannel.definition.args>["name"];
+    /**
+     * The channel's number.
+     */
+    number?: z.input<typeof stalker_getChannel.definition.args>["number"];
+    /**
+     * The channel's id, to check that it exists.
+     */
+    id?: z.input<typeof stalker_getChannel.definition.args>["id"];
+  }
+  /**
+   * What {@link stalker.getChannel} answers.
+   */
+  export type GetChannelResult = z.output<typeof stalker_getChannel.definition.result>;
+  /**
+   * One TV channel of Stalker (`GET /itv`) by its name, number or id — an error names what there
+   * is when none matches or several do. Its `id` is what StalkerChannelSubscription's `channels`
+   * take.
+   *
+   * Reference: docs/api-docs/stalker/get-channel.md.
+   */
+  export function getChannel(args?: GetChannelArgs): Promise<GetChannelResult> {
+    return invokeFunction(stalker_getChannel, args);
+  }
+  /**
+   * One TV channel of Stalker (`GET /itv`) by its name, number or id — an error names what there
+   * is when none matches or several do. Its `id` is what StalkerChannelSubscription's `channels`
+   * take.
+   *
+   * Reference: docs/api-docs/stalker/get-channel.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getChannelOutput(args?: InputArgs<GetChannelArgs>): pulumi.Output<GetChannelResult> {
+    return invokeFunctionOutput(stalker_getChannel, args);
+  }
+  assertSameType<GetChannelArgs, z.input<typeof stalker_getChannel.definition.args>>(true);
 }
 
 /**

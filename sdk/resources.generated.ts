@@ -9,6 +9,8 @@ import { forpostUser } from "../provider/forpost/user";
 import { forpostCamera } from "../provider/forpost/camera";
 import { forpostUserCameraAccess } from "../provider/forpost/user-camera-access";
 import { stalkerAccount } from "../provider/stalker/account";
+import { stalkerChannelSubscription } from "../provider/stalker/channel-subscription";
+import { stalkerMenuRestrictions } from "../provider/stalker/menu-restrictions";
 import { vsaasOrganization } from "../provider/vsaas/organization";
 import { vsaasUser } from "../provider/vsaas/user";
 import { vsaasOrganizationUser } from "../provider/vsaas/organization-user";
@@ -1056,6 +1058,195 @@ export interface StalkerAccount {
 
 // The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
 assertSameType<StalkerAccountArgs, DerivedStalkerAccountArgs>(true);
+
+// StalkerChannelSubscription (stalker:ChannelSubscription)
+
+type DerivedStalkerChannelSubscriptionArgs = InputArgs<z.input<typeof stalkerChannelSubscription.definition.inputs>>;
+
+/**
+ * Arguments of {@link StalkerChannelSubscription}.
+ */
+export interface StalkerChannelSubscriptionArgs {
+  /**
+   * Login of the account whose set-top box this is — usually `account.id` (a StalkerAccount's id
+   * is its login), which also makes this wait for the account. The resource id. Another login is
+   * another account's box: it replaces the subscription.
+   *
+   * Changing it replaces the object.
+   */
+  login: DerivedStalkerChannelSubscriptionArgs["login"];
+  /**
+   * MAC of that account's set-top box (the account's `stbMac`). Optional: it lets the provider
+   * find the box without listing every account, and a write is refused unless the account's box
+   * has this MAC.
+   */
+  mac?: DerivedStalkerChannelSubscriptionArgs["mac"];
+  /**
+   * Ids of the optional channels the box subscribes to (ITV_SUBSCRIPTION `sub_ch`); `[]` for none.
+   * Look them up with `stalker.getChannel` / `stalker.getChannels`. Channels of the base package
+   * need no subscription.
+   */
+  channels: DerivedStalkerChannelSubscriptionArgs["channels"];
+  /**
+   * The box's switch for additional services (video club, karaoke …). Left as it is when not set,
+   * and when the resource is destroyed.
+   */
+  additionalServicesOn?: DerivedStalkerChannelSubscriptionArgs["additionalServicesOn"];
+}
+
+/**
+ * What Stalker holds for a {@link StalkerChannelSubscription}, as last read.
+ */
+export type StalkerChannelSubscriptionOutputs = ResourceOutputs<typeof stalkerChannelSubscription.definition.inputs.shape, typeof stalkerChannelSubscription.definition.outputs.shape>;
+
+/**
+ * The optional TV channels of one subscriber's set-top box in Stalker Middleware
+ * (ITV_SUBSCRIPTION). The id is the account's login; writes go to the box's MAC only, never to an
+ * account number (which would change every box on it). Destroying it empties the list: the API has
+ * no delete.
+ *
+ * Type token `pulumi-nodejs:dynamic/stalker:ChannelSubscription`. Stalker configuration:
+ * `stalker:url`, `stalker:user`, `stalker:password` (secret) (see docs/configuration/stalker.md).
+ *
+ * Reference: docs/api-docs/stalker/channel-subscription.md.
+ */
+export class StalkerChannelSubscription extends TelecomResourceBase {
+  constructor(name: string, args: StalkerChannelSubscriptionArgs, opts?: TelecomResourceOptions) {
+    super(stalkerChannelSubscription.definition, name, args, opts);
+  }
+}
+
+export interface StalkerChannelSubscription {
+  /**
+   * Login of the account whose set-top box this is — usually `account.id` (a StalkerAccount's id
+   * is its login), which also makes this wait for the account. The resource id. Another login is
+   * another account's box: it replaces the subscription.
+   *
+   * As last read back from the vendor.
+   */
+  readonly login: pulumi.Output<StalkerChannelSubscriptionOutputs["login"]>;
+  /**
+   * MAC of that account's set-top box (the account's `stbMac`). Optional: it lets the provider
+   * find the box without listing every account, and a write is refused unless the account's box
+   * has this MAC.
+   *
+   * As last read back from the vendor.
+   */
+  readonly mac: pulumi.Output<StalkerChannelSubscriptionOutputs["mac"]>;
+  /**
+   * Ids of the optional channels the box subscribes to (ITV_SUBSCRIPTION `sub_ch`); `[]` for none.
+   * Look them up with `stalker.getChannel` / `stalker.getChannels`. Channels of the base package
+   * need no subscription.
+   *
+   * As last read back from the vendor.
+   */
+  readonly channels: pulumi.Output<StalkerChannelSubscriptionOutputs["channels"]>;
+  /**
+   * The box's switch for additional services (video club, karaoke …). Left as it is when not set,
+   * and when the resource is destroyed.
+   *
+   * As last read back from the vendor.
+   */
+  readonly additionalServicesOn: pulumi.Output<StalkerChannelSubscriptionOutputs["additionalServicesOn"]>;
+  /**
+   * Account number of the box, as ITV_SUBSCRIPTION reports it (`ls`).
+   */
+  readonly accountNumber: pulumi.Output<StalkerChannelSubscriptionOutputs["accountNumber"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<StalkerChannelSubscriptionArgs, DerivedStalkerChannelSubscriptionArgs>(true);
+
+// StalkerMenuRestrictions (stalker:MenuRestrictions)
+
+type DerivedStalkerMenuRestrictionsArgs = InputArgs<z.input<typeof stalkerMenuRestrictions.definition.inputs>>;
+
+/**
+ * Arguments of {@link StalkerMenuRestrictions}.
+ */
+export interface StalkerMenuRestrictionsArgs {
+  /**
+   * Login of the account whose set-top box this is — usually `account.id` (a StalkerAccount's id
+   * is its login), which also makes this wait for the account. The resource id. Another login is
+   * another account's box: it replaces the resource.
+   *
+   * Changing it replaces the object.
+   */
+  login: DerivedStalkerMenuRestrictionsArgs["login"];
+  /**
+   * MAC of that account's set-top box (the account's `stbMac`). Optional: it lets the provider
+   * find the box without listing every account, and a write is refused unless the account's box
+   * has this MAC.
+   */
+  mac?: DerivedStalkerMenuRestrictionsArgs["mac"];
+  /**
+   * Main-menu sections shown but locked (STB_MODULES `restricted`), e.g. `["vclub", "karaoke"]`;
+   * `[]` for none. Not set: left as it is.
+   */
+  restricted?: DerivedStalkerMenuRestrictionsArgs["restricted"];
+  /**
+   * Main-menu sections not shown at all (STB_MODULES `disabled`), e.g. `["radio"]`; the box
+   * applies it after a reboot. `[]` for none. Not set: left as it is.
+   */
+  disabled?: DerivedStalkerMenuRestrictionsArgs["disabled"];
+}
+
+/**
+ * What Stalker holds for a {@link StalkerMenuRestrictions}, as last read.
+ */
+export type StalkerMenuRestrictionsOutputs = ResourceOutputs<typeof stalkerMenuRestrictions.definition.inputs.shape, typeof stalkerMenuRestrictions.definition.outputs.shape>;
+
+/**
+ * The main-menu sections (video club, karaoke, radio …) one subscriber's set-top box may not open,
+ * in Stalker Middleware (STB_MODULES). The id is the account's login; writes go to the box's MAC
+ * only, never to an account number. Destroying it lifts the restrictions it manages.
+ *
+ * Type token `pulumi-nodejs:dynamic/stalker:MenuRestrictions`. Stalker configuration:
+ * `stalker:url`, `stalker:user`, `stalker:password` (secret) (see docs/configuration/stalker.md).
+ *
+ * Reference: docs/api-docs/stalker/menu-restrictions.md.
+ */
+export class StalkerMenuRestrictions extends TelecomResourceBase {
+  constructor(name: string, args: StalkerMenuRestrictionsArgs, opts?: TelecomResourceOptions) {
+    super(stalkerMenuRestrictions.definition, name, args, opts);
+  }
+}
+
+export interface StalkerMenuRestrictions {
+  /**
+   * Login of the account whose set-top box this is — usually `account.id` (a StalkerAccount's id
+   * is its login), which also makes this wait for the account. The resource id. Another login is
+   * another account's box: it replaces the resource.
+   *
+   * As last read back from the vendor.
+   */
+  readonly login: pulumi.Output<StalkerMenuRestrictionsOutputs["login"]>;
+  /**
+   * MAC of that account's set-top box (the account's `stbMac`). Optional: it lets the provider
+   * find the box without listing every account, and a write is refused unless the account's box
+   * has this MAC.
+   *
+   * As last read back from the vendor.
+   */
+  readonly mac: pulumi.Output<StalkerMenuRestrictionsOutputs["mac"]>;
+  /**
+   * Main-menu sections shown but locked (STB_MODULES `restricted`), e.g. `["vclub", "karaoke"]`;
+   * `[]` for none. Not set: left as it is.
+   *
+   * As last read back from the vendor.
+   */
+  readonly restricted: pulumi.Output<StalkerMenuRestrictionsOutputs["restricted"]>;
+  /**
+   * Main-menu sections not shown at all (STB_MODULES `disabled`), e.g. `["radio"]`; the box
+   * applies it after a reboot. `[]` for none. Not set: left as it is.
+   *
+   * As last read back from the vendor.
+   */
+  readonly disabled: pulumi.Output<StalkerMenuRestrictionsOutputs["disabled"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<StalkerMenuRestrictionsArgs, DerivedStalkerMenuRestrictionsArgs>(true);
 
 // VsaasOrganization (vsaas:Organization)
 

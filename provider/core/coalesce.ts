@@ -25,6 +25,18 @@ export interface CoalescedLookupOptions<K, V> {
    * a few milliseconds of each other; waiting longer only adds latency. Default 10 ms.
    */
   windowMs?: number;
+  /**
+   * Optional: close a batch as soon as no load has joined it for this long, but never later than
+   * `windowMs` after its first load. For reads that arrive spread out (a wave of gRPC calls on a
+   * busy host): a long `windowMs` keeps the wave together without making a lone read wait for it.
+   */
+  idleMs?: number;
+  /**
+   * Optional (with `idleMs`): hold a batch while the previous one is still being answered (but no
+   * longer than `windowMs` after its first load), so reads that the answer releases join it instead
+   * of forming a batch of their own. Keeps a wave of parallel reads in one call once it has split.
+   */
+  afterPrevious?: boolean;
 }
 
 export interface CoalescedLookup<K, V> {
@@ -35,18 +47,51 @@ export interface CoalescedLookup<K, V> {
 /** Loads by key through batches (dataloader: one batch per window, no caching between batches). */
 export function coalescedLookup<K, V>(options: CoalescedLookupOptions<K, V>): CoalescedLookup<K, V> {
   const windowMs = options.windowMs ?? 10;
+  const idleMs = options.idleMs;
+  let lastLoad = 0;
+  let lastAnswer = 0;
+  let inFlight = 0;
+  const schedule = (run: () => void) => {
+    if (idleMs === undefined) {
+      setTimeout(run, windowMs);
+      return;
+    }
+    const first = Date.now();
+    const tick = () => {
+      const now = Date.now();
+      // Quiet: no load joined lately — nor, when holding for the previous batch, did its answer
+      // release reads that have yet to arrive.
+      const idle = Math.min(now - lastLoad, options.afterPrevious === true ? now - lastAnswer : Infinity);
+      const waited = now - first;
+      const held = options.afterPrevious === true && inFlight > 0;
+      if ((idle >= idleMs && !held) || waited >= windowMs) run();
+      else setTimeout(tick, Math.max(1, Math.min(held ? 5 : idleMs - idle, windowMs - waited)));
+    };
+    setTimeout(tick, idleMs);
+  };
   const loader = new DataLoader<K, V | undefined>(
     async (keys) => {
-      const found = await options.batch(keys);
-      return keys.map((k) => found.get(k));
+      inFlight++;
+      try {
+        const found = await options.batch(keys);
+        return keys.map((k) => found.get(k));
+      } finally {
+        inFlight--;
+        lastAnswer = Date.now();
+      }
     },
     {
       cache: false,
       maxBatchSize: options.maxBatchSize ?? Infinity,
-      batchScheduleFn: (run) => setTimeout(run, windowMs),
+      batchScheduleFn: schedule,
     },
   );
-  return { load: (key) => loader.load(key) };
+  return {
+    load: (key) => {
+      lastLoad = Date.now();
+      return loader.load(key);
+    },
+  };
 }
 
 export interface ListSnapshotOptions<T> {

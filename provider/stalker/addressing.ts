@@ -20,33 +20,74 @@ export interface Located {
   record: StalkerAccountRecord;
   /** Other accounts the same address resolves to. */
   others: number;
+  /** Every account the address resolves to, this one included. */
+  atAddress: StalkerAccountRecord[];
+  /**
+   * How it was found: `now` — a GET of {@link address} just for this (so `atAddress` is what a PUT
+   * or DELETE there reaches now: the only source a write may rely on); `batch` — that GET coalesced
+   * with other reads (answered from the account list when the batch's GET failed); `list` — the
+   * account list (up to two seconds old).
+   */
+  via: "now" | "batch" | "list";
 }
 
 /**
  * Finds the account with this login: at its MAC first, then at its account number (a MAC changed
- * outside Pulumi still finds the account). Only accounts whose login matches count — a MAC or
- * number that now belongs to someone else is not this account. Undefined when it is gone.
+ * outside Pulumi still finds the account), then — a login being unique in Stalker — in the list of
+ * every account (an account moved to another MAC and number, or one known by its login only, as in
+ * an import). Only accounts whose login matches count: a MAC or number that now belongs to someone
+ * else is not this account. Undefined when Stalker has no account with this login.
+ *
+ * The lookups at the addresses are coalesced with the reads that arrive together (a refresh of many
+ * accounts costs a GET per 200 MACs), or — `now`, for a write — a GET of their own; the list is
+ * fetched only when they miss, once for all the reads that miss together.
  */
-export async function locate(client: StalkerClient, login: string, known: Addressable): Promise<Located | undefined> {
+export async function locate(client: StalkerClient, login: string, known: Addressable, options: { now?: boolean } = {}): Promise<Located | undefined> {
   for (const address of addressesOf(known)) {
-    const found = await lookAt(client, address, login);
+    const found = await lookAt(client, address, login, options.now === true);
     if (found) return found;
   }
-  return undefined;
+  return inList(await client.allAccounts(), login);
 }
 
-async function lookAt(client: StalkerClient, address: StalkerAddress, login: string): Promise<Located | undefined> {
-  const records = await client.getAccounts(address);
+/** The account with this login in a list of every account, addressed by its MAC, else its number. */
+export function inList(all: readonly StalkerAccountRecord[], login: string): Located | undefined {
+  const record = all.find((r) => r.login === login);
+  if (!record) return undefined;
+  const [address] = addressesOf({ stbMac: stringOf(record.stb_mac), accountNumber: stringOf(record.account_number) });
+  if (!address) return { address: { kind: "number", accountNumber: "" }, record, others: 0, atAddress: [record], via: "list" };
+  const atAddress = all.filter((r) => r === record || sameAddress(address, addressOfRecord(r, address.kind)));
+  return { address, record, others: atAddress.length - 1, atAddress, via: "list" };
+}
+
+/** The account with this login at an address: a GET now, or coalesced with the reads that arrive together. */
+export async function lookAt(client: StalkerClient, address: StalkerAddress, login: string, now: boolean): Promise<Located | undefined> {
+  const records = now ? await client.getAccounts(address) : await client.accountsAt(address);
   const record = records.find((r) => r.login === login);
-  return record && { address, record, others: records.length - 1 };
+  return record && { address, record, others: records.length - 1, atAddress: records, via: now ? "now" : "batch" };
 }
 
+/**
+ * The addresses of an account, MAC first. An account number that a URL cannot carry as one
+ * identifier (with `,` `/` `\` `:` or spaces, set outside Pulumi) is not an address at all.
+ */
 export function addressesOf(known: Addressable): StalkerAddress[] {
   const out: StalkerAddress[] = [];
   const mac = known.stbMac ? normalizeMac(known.stbMac) : undefined;
   if (mac) out.push({ kind: "mac", mac });
-  if (known.accountNumber) out.push({ kind: "number", accountNumber: known.accountNumber });
+  if (known.accountNumber && usableNumber(known.accountNumber)) out.push({ kind: "number", accountNumber: known.accountNumber });
   return out;
+}
+
+/** Whether an account number can be one identifier of a URL (check refuses the others). */
+export function usableNumber(n: string): boolean {
+  return /^[^,/\\:\s]+$/.test(n) && !/^\.+$/.test(n);
+}
+
+function addressOfRecord(record: StalkerAccountRecord, kind: StalkerAddress["kind"]): StalkerAddress {
+  return kind === "mac"
+    ? { kind, mac: normalizeMac(stringOf(record.stb_mac)) ?? "" }
+    : { kind, accountNumber: stringOf(record.account_number) };
 }
 
 /**
@@ -60,10 +101,10 @@ export async function exclusiveAddress(client: StalkerClient, found: Located, lo
   const number = found.address.kind === "number" ? found.address.accountNumber : stringOf(found.record.account_number);
   const candidates: StalkerAddress[] = [];
   if (mac) candidates.push({ kind: "mac", mac });
-  if (number) candidates.push({ kind: "number", accountNumber: number });
+  if (number && usableNumber(number)) candidates.push({ kind: "number", accountNumber: number });
   const shared: string[] = [];
   for (const address of candidates) {
-    const there = sameAddress(address, found.address) ? found : await lookAt(client, address, login);
+    const there = found.via === "now" && sameAddress(address, found.address) ? found : await lookAt(client, address, login, true);
     if (there?.others === 0) return address;
     shared.push(describeSharing(address, there?.others));
   }

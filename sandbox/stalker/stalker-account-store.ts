@@ -47,6 +47,33 @@ export class StalkerAccountStore {
     return this.records.filter((r) => r.account_number !== "" && numbers.has(r.account_number)).map((r) => structuredClone(r));
   }
 
+  /**
+   * The boxes (accounts) the identifiers of ITV_SUBSCRIPTION and STB_MODULES address. These
+   * resources read identifiers differently from ACCOUNTS: the first identifier is a MAC when it is
+   * at least 12 characters long (no colon needed), else every identifier is an account number; MACs
+   * are normalised and one that is not a MAC matches nothing. Without identifiers: every account.
+   */
+  resolveBoxes(identifiers: readonly string[]): StalkerAccountRecord[] {
+    if (identifiers.length === 0) return this.list();
+    if (identifiers[0]!.length >= 12) {
+      const macs = new Set(identifiers.map((id) => normalizeMac(id)).filter((m): m is string => m !== undefined));
+      return this.records.filter((r) => r.stb_mac !== "" && macs.has(r.stb_mac)).map((r) => structuredClone(r));
+    }
+    const numbers = new Set(identifiers);
+    return this.records.filter((r) => r.account_number !== "" && numbers.has(r.account_number)).map((r) => structuredClone(r));
+  }
+
+  /** Sets fields the REST API's ACCOUNTS resource does not write (subscriptions, modules) on the given accounts. */
+  setBoxFields(
+    targets: readonly StalkerAccountRecord[],
+    fields: Partial<Pick<StalkerAccountRecord, "additional_services_on" | "sub_ch" | "modules_disabled" | "modules_restricted">>,
+  ): void {
+    const logins = new Set(targets.map((t) => t.login));
+    for (const record of this.records) {
+      if (logins.has(record.login)) Object.assign(record, structuredClone(fields));
+    }
+  }
+
   /** POST /accounts/: validates as the API does and stores the account. */
   create(fields: StalkerWrite, extra: Partial<StalkerAccountRecord> = {}): StalkerAccountRecord {
     const values = this.validate(fields);

@@ -25,6 +25,18 @@ export interface StalkerAccountRecord {
   online: 0 | 1;
   /** Ids of optional packages the account subscribes to. */
   subscribed: string[];
+  /** The box's "additional services" switch (video club, karaoke …): 1 on, 0 off. ITV_SUBSCRIPTION and STB write it. */
+  additional_services_on: 0 | 1;
+  /**
+   * The box's optional channels (ITV_SUBSCRIPTION `sub_ch`), as stored: ids as strings, `[""]` after
+   * `sub_ch[]=`. `null` while the account has no subscription row (none was ever written): such an
+   * account is missing from ITV_SUBSCRIPTION answers, as in Stalker, whose rows join boxes to accounts.
+   */
+  sub_ch: string[] | null;
+  /** STB_MODULES `disabled`: main-menu sections not shown (takes a reboot of the box). */
+  modules_disabled: string[];
+  /** STB_MODULES `restricted`: sections shown but locked. */
+  modules_restricted: string[];
 }
 
 /** Fields `POST /accounts/` and `PUT /accounts/<id>` take; anything else in the body is ignored. */
@@ -56,6 +68,11 @@ export const ACCOUNT_DEFAULTS: Omit<StalkerAccountRecord, "login"> = {
   stb_type: "",
   online: 0,
   subscribed: [],
+  // The document's STB example 6 shows a box added without it as "1".
+  additional_services_on: 1,
+  sub_ch: null,
+  modules_disabled: [],
+  modules_restricted: [],
 };
 
 /**

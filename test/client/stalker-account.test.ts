@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/core/config";
+import { ResourceInitError } from "../../provider/core/errors";
 import { DECLARED_KEY } from "../../provider/core/resource";
 import { stalkerAccount } from "../../provider/stalker/account";
 import { startSandbox, type RunningSandbox } from "../../sandbox";
@@ -21,15 +22,16 @@ const ALICE = {
 };
 const ALICE_MAC = "00:1A:79:00:00:0A";
 
+let baseConfig: Record<string, string>;
 beforeAll(async () => {
   sandbox = await startSandbox({ stalker: { password: PASSWORD } });
-  const config: Record<string, string> = {
+  baseConfig = {
     "stalker:url": sandbox.stalker.url,
     "stalker:user": sandbox.stalker.user,
     "stalker:password": PASSWORD,
     "stalker:maxRetries": "1",
   };
-  setStackConfig({ get: (k) => config[k] });
+  setStackConfig({ get: (k) => baseConfig[k] });
 });
 afterAll(() => sandbox.stop());
 beforeEach(() => emulator().reset());
@@ -284,9 +286,65 @@ describe("creates whose outcome is unknown", () => {
     expect(error.message).not.toContain(ALICE.password);
   });
 
-  it("says the login exists when Stalker already has it", async () => {
+  it("says the login exists when Stalker already has it, where, and how to adopt it", async () => {
     emulator().addAccount({ login: "alice", account_number: "999" });
-    await expect(create()).rejects.toThrow(/^Stalker already has an account with login "alice" \(POST \/accounts\/ answered "Login already in use"\)\. Pick another login/);
+    await expect(create()).rejects.toThrow(
+      /^Stalker already has an account with login "alice" \(account number 999\), not made by this create \(POST \/accounts\/ answered "Login already in use"\)\. To manage it with this program, add the resource option `\{ adoptExisting: true \}` \(or `\{ import: "alice" \}`\); otherwise pick another login\.$/,
+    );
+  });
+
+  it("takes 'Login already in use' for its own create when the account is exactly what it sends (a killed `pulumi up` made it)", async () => {
+    await create();
+    clearLog();
+    const again = await create();
+    expect(again.id).toBe("alice");
+    expect(routes()).toEqual(["accounts.post", "accounts.get", "accounts.get"]);
+    expect(emulator().listAccounts()).toHaveLength(1);
+    // …but not an account with that login that differs from it in any value.
+    emulator().editAccount("alice", { tariff_plan: "BASIC" });
+    await expect(create()).rejects.toThrow(/already has an account with login "alice" \(MAC 00:1A:79:00:00:0A, account number 100\), not made by this create/);
+  });
+
+  it("never takes an account that had the login before for the one its lost POST made", async () => {
+    emulator().addAccount({ login: "alice", account_number: "555", stb_mac: "00:1A:79:00:00:55" }); // someone else's, elsewhere
+    emulator().faults.set("accounts.post", { drop: "after", times: 1 }); // refused ("Login already in use"), answer lost
+    await expect(create()).rejects.toThrow(/already has an account with login "alice" \(MAC 00:1A:79:00:00:55, account number 555\), not made by this create/);
+    expect(emulator().listAccounts()).toMatchObject([{ login: "alice", account_number: "555" }]);
+  });
+
+  it("ends pending when the POST's answer is lost and the look-ups fail too; the next read finds the account by its login", async () => {
+    emulator().faults.set("accounts.post", { drop: "after", times: 1 });
+    emulator().faults.set("accounts.get", { status: 502, times: 4 });
+    const error = (await create().catch((e: unknown) => e)) as ResourceInitError;
+    expect(error).toBeInstanceOf(ResourceInitError);
+    expect(error.id).toMatch(/^pending:/);
+    expect(error.message).toMatch(/could not tell whether Stalker created it \(login "alice"\)\. The stack keeps a placeholder/);
+    emulator().faults.clear();
+    const read = await stalkerAccount.read(error.id, error.properties);
+    expect(read).toMatchObject({ id: "alice", props: { login: "alice", tariffPlan: "FULL" } });
+    expect(emulator().log.entries("accounts.post")).toHaveLength(1);
+  });
+
+  it("ends pending after a timeout with no account yet (Stalker may still be creating it), never sending it twice", async () => {
+    const config: Record<string, string> = {
+      "stalker:url": sandbox.stalker.url,
+      "stalker:user": sandbox.stalker.user,
+      "stalker:password": PASSWORD,
+      "stalker:maxRetries": "0",
+      "stalker:timeoutSeconds": "1",
+    };
+    setStackConfig({ get: (k) => config[k] });
+    try {
+      emulator().faults.set("accounts.post", { latencyMs: 2500, status: 500, times: 1 });
+      const error = (await create().catch((e: unknown) => e)) as ResourceInitError;
+      expect(error.id).toMatch(/^pending:/);
+      expect(error.message).toMatch(/may still be creating it/);
+      await expect.poll(() => emulator().log.entries("accounts.post").length, { timeout: 5000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(emulator().log.entries("accounts.post")).toHaveLength(1);
+    } finally {
+      setStackConfig({ get: (k) => baseConfig[k] });
+    }
   });
 });
 

@@ -17,7 +17,13 @@ const TYPE = "pulumi-nodejs:dynamic/stalker:Account";
 const MAC = "00:1A:79:00:39:5E";
 const SECRET_CONFIG = ["stalker:password"];
 const fixture = useHostFixture({ vendor: "stalker", sandbox: { stalker: { password: PASSWORD } }, secretKeys: SECRET_CONFIG });
-const { emulator, vendorCalls, clearVendorLog, program, startHost } = fixture;
+const { emulator, vendorCalls, clearVendorLog, startHost } = fixture;
+/** The example's account alone (its channels and menu have host tests of their own); its lookups are not counted. */
+const program = async (extra: Record<string, string> = {}) => {
+  const registrations = (await fixture.program(extra)).filter((r) => r.type === TYPE);
+  clearVendorLog();
+  return registrations;
+};
 let sandbox: RunningSandbox, host: ProviderHost, engine: MiniEngine, config: Record<string, string>;
 beforeAll(() => {
   ({ sandbox, host, engine, config } = fixture);
@@ -190,10 +196,12 @@ describe("StalkerAccount through the provider host", () => {
 
   it("a create whose answer was lost finds the account: no duplicate, no spurious 'Login already in use'", async () => {
     const fresh = new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+    const base = await program();
     emulator().faults.set("accounts.post", { drop: "after", times: 1 });
     clearVendorLog();
-    expect(await fresh.up(await program())).toMatchObject([{ op: "create", id: "alice" }]);
-    expect(vendorCalls()).toEqual(["accounts.post", "accounts.get", "accounts.get"]);
+    expect(await fresh.up(base)).toMatchObject([{ op: "create", id: "alice" }]);
+    // The POST, the core's look-up by login (findNew), the check that it is this create's account, the read-back.
+    expect(vendorCalls()).toEqual(["accounts.post", "accounts.get", "accounts.get", "accounts.get"]);
     expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour", "alice"]);
     await fresh.destroy();
   });
@@ -222,5 +230,81 @@ describe("StalkerAccount through the provider host", () => {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(ALICE_INPUTS.password);
     }
+  });
+});
+
+describe("StalkerAccount adoption and coalesced refresh through the provider host", () => {
+  const neighbourBefore = () => structuredClone(emulator().account("neighbour"));
+  const fresh = () => new MiniEngine(host, { config, secretConfigKeys: SECRET_CONFIG });
+
+  it("imports by login alone: preview lists every difference, a match is imported with no writes, a missing login is named", async () => {
+    emulator().reset();
+    emulator().addAccount(NEIGHBOUR);
+    emulator().addAccount({ login: "alice", full_name: "Alice Example", account_number: "100", tariff_plan: "STANDART", stb_mac: MAC });
+    const before = neighbourBefore();
+    const base = await program();
+    const stack = fresh();
+    const [differs] = await stack.preview(withInputs(base, { __import: "alice" }));
+    expect(differs!.op).toBe("check-failed");
+    expect(differs!.failures).toEqual([{ property: "tariffPlan", reason: expect.stringMatching(/^differs from the account alice being imported — tariffPlan: declared "FULL", Stalker has "STANDART"/) }]);
+    const [missing] = await stack.preview(withInputs(base, { __import: "nobody" }));
+    expect(missing!.failures).toEqual([{ property: "__import", reason: 'Stalker has no account with id "nobody" (it does not exist, or is another kind of object): check the id' }]);
+    clearVendorLog();
+    const matching = withInputs(base, { __import: "alice", tariffPlan: "STANDART" });
+    expect(await stack.up(matching)).toMatchObject([{ op: "create", id: "alice" }]);
+    expect(emulator().log.entries().filter((e) => e.method !== "GET")).toEqual([]);
+    expect(Object.values(stack.state())[0]!.outputs).toMatchObject({ login: "alice", tariffPlan: "STANDART", password: ALICE_INPUTS.password });
+    // Once imported, the option is ignored; the state is an ordinary account now.
+    expect((await stack.preview(withInputs(base, { tariffPlan: "STANDART" }))).map((x) => x.op)).toEqual(["same"]);
+    expect(emulator().account("neighbour")).toEqual(before);
+  });
+
+  it("adoptExisting: absent → created; present → adopted with what differs applied by MAC; the neighbour on the same number untouched", async () => {
+    emulator().reset();
+    emulator().addAccount(NEIGHBOUR);
+    const before = neighbourBefore();
+    const adopting = withInputs(await program(), { __adopt: true });
+    const first = fresh();
+    expect(await first.up(adopting)).toMatchObject([{ op: "create", id: "alice" }]);
+    expect(emulator().log.entries("accounts.post")).toHaveLength(1);
+    // A pipeline that lost its state runs again: the account is adopted, not duplicated.
+    emulator().editAccount("alice", { tariff_plan: "BASIC" });
+    clearVendorLog();
+    const second = fresh();
+    expect(await second.up(adopting)).toMatchObject([{ op: "create", id: "alice" }]);
+    expect(emulator().log.entries().filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path} ${JSON.stringify(e.params)}`)).toEqual([
+      `PUT /stalker_portal/api/accounts/${MAC} {"tariff_plan":"FULL"}`,
+    ]);
+    expect(emulator().listAccounts().map((a) => a.login)).toEqual(["neighbour", "alice"]);
+    expect(emulator().account("neighbour")).toEqual(before);
+    // Without adoptExisting a taken login that is not exactly this program's account is refused, saying
+    // how to adopt it. (A login is unique in Stalker: two accounts never match, so adoption is never ambiguous.)
+    const [refused] = await fresh().up(withInputs(await program(), { tariffPlan: "STANDART" }));
+    expect(refused!.error).toMatch(/Stalker already has an account with login "alice" \(MAC 00:1A:79:00:39:5E, account number 100\), not made by this create .*adoptExisting: true/);
+    expect(emulator().account("neighbour")).toEqual(before);
+  });
+
+  it("reads 300 accounts arriving together at --parallel 64 through the host with one GET /accounts/<macs> per 64", async () => {
+    emulator().reset();
+    emulator().seed({ accounts: 300, withoutMacEvery: 0 });
+    const provider = (await fixture.program()).find((r) => r.type === TYPE)!.inputs.__provider;
+    await fresh().preview([]); // configures the host (when this test runs alone)
+    const accounts = emulator().listAccounts();
+    clearVendorLog();
+    let next = 0;
+    const logins: string[] = [];
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < accounts.length) {
+          const a = accounts[next++]!;
+          const props = { login: a.login, stbMac: a.stb_mac, accountNumber: a.account_number, __provider: provider };
+          const read = await host.read(engine.urnOf(TYPE, a.login), a.login, props, {});
+          logins.push(String(read.properties.login));
+        }
+      }),
+    );
+    expect(logins.sort()).toEqual(accounts.map((a) => a.login).sort());
+    expect(vendorCalls().every((r) => r === "accounts.get")).toBe(true);
+    expect(vendorCalls().length).toBeLessThanOrEqual(2 * Math.ceil(300 / 64));
   });
 });

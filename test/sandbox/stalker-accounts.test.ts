@@ -86,7 +86,23 @@ describe("GET /accounts/<identifiers>", () => {
     const both = (await getAccounts(stalker.api, "100,200")).results as Array<{ login: string }>;
     expect(both.map((a) => a.login)).toEqual(["alice", "bob", "carol"]);
     expect(((await getAccounts(stalker.api)).results as unknown[]).length).toBe(3);
-    expect(await getAccounts(stalker.api, "100,999")).toMatchObject({ status: "ERROR", error: "One or more identifiers are incorrect" });
+    expect(await getAccounts(stalker.api, "200,999")).toMatchObject({ status: "ERROR", error: "One or more identifiers are incorrect" });
+  });
+
+  // Stalker compares how many accounts it found with how many identifiers it was given: an
+  // identifier that matches nothing hides behind one that matches two accounts.
+  it("fails a multi-identifier GET only when it finds fewer accounts than identifiers", async () => {
+    await createAccount(stalker.api, { login: "alice", account_number: "100", stb_mac: "00:1A:79:00:00:01" });
+    await createAccount(stalker.api, { login: "bob", account_number: "100" });
+    const shared = (await getAccounts(stalker.api, "100,999")).results as Array<{ login: string }>;
+    expect(shared.map((a) => a.login)).toEqual(["alice", "bob"]);
+    stalker.emulator.editAccount("bob", { stb_mac: "00:1A:79:00:00:01" }); // one MAC, two accounts
+    const byMac = (await getAccounts(stalker.api, "00:1A:79:00:00:01,00:1A:79:00:00:99")).results as Array<{ login: string }>;
+    expect(byMac.map((a) => a.login)).toEqual(["alice", "bob"]);
+    expect(await getAccounts(stalker.api, "00:1A:79:00:00:01,00:1A:79:00:00:98,00:1A:79:00:00:99")).toMatchObject({
+      status: "ERROR",
+      error: "One or more identifiers are incorrect",
+    });
   });
 });
 

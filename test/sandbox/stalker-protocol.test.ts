@@ -50,8 +50,12 @@ describe("Stalker REST API v1: the envelope and errors", () => {
     expect(stalker.emulator.listAccounts()).toEqual([]);
   });
 
-  it("answers ERROR for resources the sandbox does not emulate and for methods ACCOUNTS does not have", async () => {
-    expect(envelope(await callStalker(stalker.api, "GET", "itv"))).toMatchObject({ status: "ERROR", error: expect.stringContaining("itv") });
+  it("answers ERROR for resources the sandbox does not emulate and for methods a resource does not have", async () => {
+    expect(envelope(await callStalker(stalker.api, "GET", "stb_msg/1"))).toMatchObject({ status: "ERROR", error: expect.stringContaining("stb_msg") });
+    expect(envelope(await callStalker(stalker.api, "POST", "itv_subscription/1", { sub_ch: "1" }))).toMatchObject({
+      status: "ERROR",
+      error: 'Resource "itv_subscription" does not support action "create"',
+    });
     expect(envelope(await callStalker(stalker.api, "PATCH", "accounts/1", { status: "1" }))).toMatchObject({
       status: "ERROR",
       error: "Method PATCH is not supported",
@@ -67,7 +71,18 @@ describe("Stalker REST API v1: the envelope and errors", () => {
   });
 
   it("names routes per method, so faults can target a create", async () => {
-    expect(stalker.emulator.routeNames()).toEqual(["accounts.get", "accounts.post", "accounts.put", "accounts.delete", "other"]);
+    expect(stalker.emulator.routeNames()).toEqual([
+      "accounts.get",
+      "accounts.post",
+      "accounts.put",
+      "accounts.delete",
+      "itv.get",
+      "itv_subscription.get",
+      "itv_subscription.put",
+      "stb_modules.get",
+      "stb_modules.put",
+      "other",
+    ]);
     expect((await getAccounts(stalker.api)).status).toBe("OK");
     expect(stalker.emulator.log.entries().map((e) => e.route)).toEqual(["accounts.get"]);
   });

@@ -1,0 +1,113 @@
+import { CreateOutcomeUnknownError, differences, type CreateContext } from "../core/adoption";
+import { describeError, mayStillBeRunning, VendorApiError } from "../core/errors";
+import { encodeWireFields } from "../core/wire";
+import { addressesOf, inList, stringOf, type Addressable, type Located } from "./addressing";
+import { inputs, toOutputs, type Inputs } from "./account-fields";
+import type { StalkerAccountRecord, StalkerClient } from "./client";
+import { normalizeMac } from "./mac";
+
+const LOGIN_IN_USE = "Login already in use";
+
+/**
+ * POST /accounts/ is not idempotent and answers no id, so it is never blindly repeated. When its
+ * outcome is unknown (timeout, dropped connection, a cut-off answer) the core's look-up by login
+ * (`findNew`: at the account's MAC or number, then in the account list) tells whether it took
+ * effect: the account is there → it is ours; not there → sent again, unless Stalker may still be
+ * working on it (a timeout): then, as when the look-up fails too, the create ends pending and the
+ * next `pulumi up` finds it. "Login already in use" is checked the same way: it may be our own
+ * create whose answer an earlier attempt — or a `pulumi up` that was killed — never saw.
+ */
+export async function addAccountOnce(client: StalkerClient, i: Inputs, context: CreateContext): Promise<void> {
+  const params = encodeWireFields(inputs, i);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.addAccount(params);
+      return;
+    } catch (error) {
+      if (!(error instanceof VendorApiError)) throw error;
+      if (error.code === LOGIN_IN_USE) {
+        const mine = await ownCreate(client, i);
+        if (mine.ours) return;
+        throw loginTaken(error, i, mine.where);
+      }
+      if (!error.outcomeUnknown) throw explainCreateRefusal(error, i);
+      let found: string[];
+      try {
+        found = await context.findNew();
+      } catch (lookupError) {
+        throw new CreateOutcomeUnknownError(
+          `${error.message}; looking the login ${JSON.stringify(i.login)} up failed too (${describeError(lookupError)})`,
+          { cause: error },
+        );
+      }
+      if (found.length > 0) {
+        // There, but it is ours only where this create put it, with what it sent.
+        const mine = await ownCreate(client, i);
+        if (mine.ours) return;
+        throw loginTaken(error, i, mine.where);
+      }
+      if (mayStillBeRunning(error)) {
+        throw new CreateOutcomeUnknownError(`${error.message}; Stalker has no account ${JSON.stringify(i.login)} yet but may still be creating it`, {
+          cause: error,
+        });
+      }
+      if (attempt >= 3) throw error;
+      // Not there after Stalker ended the exchange itself: the request never took effect, so
+      // sending it again cannot duplicate it.
+    }
+  }
+}
+
+/**
+ * Whether the account with this login is the one this create sent: at the MAC or account number
+ * it gave, with every value it gave (Stalker reads back all but the password). Otherwise it is an
+ * account that existed before, and `where` says where it is.
+ */
+async function ownCreate(client: StalkerClient, i: Inputs): Promise<{ ours: boolean; where?: string }> {
+  const found = await findLogin(client, i.login, i);
+  if (!found) return { ours: false };
+  const atOurAddress = addressesOf(i).some((a) => (a.kind === "mac" ? normalizeMac(stringOf(found.record.stb_mac)) === a.mac : stringOf(found.record.account_number) === a.accountNumber));
+  const same = atOurAddress && differences(inputs, toOutputs(found.record, {}) as Record<string, unknown>, i as Record<string, unknown>).length === 0;
+  return { ours: same, where: describeWhere(found.record) };
+}
+
+/**
+ * The account with this login: at the addresses the inputs name (GETs now, not coalesced: the
+ * answer is often "none"), then in the list of every account.
+ */
+export async function findLogin(client: StalkerClient, login: string, where: Addressable): Promise<Located | undefined> {
+  for (const address of addressesOf(where)) {
+    const records = await client.getAccounts(address);
+    const record = records.find((r) => r.login === login);
+    if (record) return { address, record, others: records.length - 1, atAddress: records, via: "now" };
+  }
+  return inList(await client.allAccounts(), login);
+}
+
+export function describeWhere(record: StalkerAccountRecord): string {
+  const mac = normalizeMac(stringOf(record.stb_mac));
+  const number = stringOf(record.account_number);
+  return [mac ? `MAC ${mac}` : "", number ? `account number ${number}` : ""].filter(Boolean).join(", ") || "no MAC or account number";
+}
+
+function loginTaken(error: VendorApiError, i: Inputs, where: string | undefined): VendorApiError {
+  return new VendorApiError(
+    `Stalker already has an account with login ${JSON.stringify(i.login)}${where ? ` (${where})` : ""}, not made by this create ` +
+      `(${error.operation} answered "${LOGIN_IN_USE}"). To manage it with this program, add the resource option ` +
+      `\`{ adoptExisting: true }\` (or \`{ import: ${JSON.stringify(i.login)} }\`); otherwise pick another login.`,
+    { vendor: error.vendor, operation: error.operation, code: error.code, httpStatus: error.httpStatus, cause: error },
+  );
+}
+
+function explainCreateRefusal(error: VendorApiError, i: Inputs): VendorApiError {
+  const details = { vendor: error.vendor, operation: error.operation, code: error.code, httpStatus: error.httpStatus, cause: error };
+  if (error.code === "MAC address already in use") {
+    return new VendorApiError(
+      `stbMac ${i.stbMac}: another Stalker account already has this MAC (${error.operation} answered "MAC address already in use"). ` +
+        `Check the MAC, or free it on the other account first.`,
+      details,
+    );
+  }
+  return error;
+}
+
