@@ -54,10 +54,15 @@ export const resources: readonly ResourceEntry[] = [
   { className: "StalkerAccount", token: "stalker:Account", module: "stalker/account" },
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
+  { className: "HikArea", token: "hikconnect:Area", module: "hikconnect/area" },
+  { className: "HikAreaCamera", token: "hikconnect:AreaCamera", module: "hikconnect/area-camera" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
 ];
 
-export const functions: readonly FunctionEntry[] = [];
+export const functions: readonly FunctionEntry[] = [
+  { vendor: "hikconnect", name: "getTimeZones", module: "hikconnect/functions" },
+  { vendor: "hikconnect", name: "getAreas", module: "hikconnect/functions" },
+];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */
 export function exportName(entry: ResourceEntry): string {

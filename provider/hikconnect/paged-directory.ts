@@ -143,10 +143,21 @@ export class PagedDirectory<K, R> {
     return out;
   }
 
+  /**
+   * Direct look-ups also feed the current listing (when one is in hand and nothing was written
+   * since): a later read of the same object in this command gets the richer record for nothing —
+   * an import's check and create read the same device, for one devicedetail/get.
+   */
   private async lookUpDirectly(keys: readonly K[]): Promise<ReadonlyMap<string, R | undefined>> {
     const direct = this.options.direct!;
     this.stats.directCalls += direct.cost(keys.length);
-    return direct.lookUp(keys);
+    const generation = this.generation;
+    const found = await direct.lookUp(keys);
+    const listing = this.listing;
+    if (listing && !listing.failed && listing.generation === generation && generation === this.generation) {
+      for (const record of found.values()) if (record !== undefined) listing.byId.set(this.options.idOf(record), record);
+    }
+    return found;
   }
 
   private byKey(keys: readonly K[], found: ReadonlyMap<string, R | undefined>): Map<K, R | undefined> {
