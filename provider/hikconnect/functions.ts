@@ -58,32 +58,34 @@ export const getTimeZones = defineFunction({
     id: arg(field.text({ min: 1, max: 8 }).optional(), "The zone's id, to check it exists."),
   }),
   result: timeZoneResult,
-  async invoke(args) {
-    const offset = args.utcOffset === undefined ? undefined : parseUtcOffset(args.utcOffset);
-    if (args.utcOffset !== undefined && offset === undefined) {
-      throw new Error(`hikconnect.getTimeZones: utcOffset ${JSON.stringify(args.utcOffset)} is not an offset; write it like "+03:00" or "UTC-5"`);
-    }
-    const { systemTimeZoneId, zones } = await HikConnectClient.fromConfig().timeZones();
-    const anyFilter = args.name !== undefined || offset !== undefined || args.id !== undefined;
-    const matches = zones.filter((z) =>
-      anyFilter
-        ? (args.name === undefined || namesZone(z, args.name)) && (offset === undefined || -z.bias === offset) && (args.id === undefined || z.id === args.id)
-        : z.id === systemTimeZoneId,
-    );
-    const asked = anyFilter
-      ? [args.name !== undefined && `name ${JSON.stringify(args.name)}`, args.utcOffset !== undefined && `utcOffset ${args.utcOffset}`, args.id !== undefined && `id ${JSON.stringify(args.id)}`].filter(Boolean).join(" and ")
-      : `the platform's own time zone (systemTimeZoneID ${JSON.stringify(systemTimeZoneId ?? "")}); pass name or utcOffset`;
-    const zone = exactlyOne(matches, { fn: "hikconnect.getTimeZones", asked, describe: (z) => `${z.id} ${z.displayName}`, available: anyFilter && offset !== undefined ? zones.filter((z) => -z.bias === offset) : zones });
-    return {
-      id: zone.id,
-      standardName: zone.standardName,
-      displayName: zone.displayName,
-      utcOffset: utcOffsetOf(zone.bias),
-      dstEnabled: zone.dstEnabled,
-      ...(systemTimeZoneId !== undefined ? { systemTimeZoneId } : {}),
-    };
-  },
+  invoke: (args) => keepingAlive(timeZone(args)),
 });
+
+async function timeZone(args: { name?: string; utcOffset?: string; id?: string }): Promise<z.output<typeof timeZoneResult>> {
+  const offset = args.utcOffset === undefined ? undefined : parseUtcOffset(args.utcOffset);
+  if (args.utcOffset !== undefined && offset === undefined) {
+    throw new Error(`hikconnect.getTimeZones: utcOffset ${JSON.stringify(args.utcOffset)} is not an offset; write it like "+03:00" or "UTC-5"`);
+  }
+  const { systemTimeZoneId, zones } = await HikConnectClient.fromConfig().timeZones();
+  const anyFilter = args.name !== undefined || offset !== undefined || args.id !== undefined;
+  const matches = zones.filter((z) =>
+    anyFilter
+      ? (args.name === undefined || namesZone(z, args.name)) && (offset === undefined || -z.bias === offset) && (args.id === undefined || z.id === args.id)
+      : z.id === systemTimeZoneId,
+  );
+  const asked = anyFilter
+    ? [args.name !== undefined && `name ${JSON.stringify(args.name)}`, args.utcOffset !== undefined && `utcOffset ${args.utcOffset}`, args.id !== undefined && `id ${JSON.stringify(args.id)}`].filter(Boolean).join(" and ")
+    : `the platform's own time zone (systemTimeZoneID ${JSON.stringify(systemTimeZoneId ?? "")}); pass name or utcOffset`;
+  const zone = exactlyOne(matches, { fn: "hikconnect.getTimeZones", asked, describe: (z) => `${z.id} ${z.displayName}`, available: anyFilter && offset !== undefined ? zones.filter((z) => -z.bias === offset) : zones });
+  return {
+    id: zone.id,
+    standardName: zone.standardName,
+    displayName: zone.displayName,
+    utcOffset: utcOffsetOf(zone.bias),
+    dstEnabled: zone.dstEnabled,
+    ...(systemTimeZoneId !== undefined ? { systemTimeZoneId } : {}),
+  };
+}
 
 const areaResult = z.object({
   /** What `HikArea.parentAreaId`, `HikAreaCamera.areaId` and `HikDevice.importToArea.areaId` take. */
@@ -104,40 +106,57 @@ export const getAreas = defineFunction({
     path: arg(field.text({ min: 1, max: 1024 }).optional(), 'The names from the top down, joined by "/" (`"C-000042 Lenina 42/Entrance 1"`): tells apart areas of the same name.'),
   }),
   result: areaResult,
-  async invoke(args) {
-    if (args.name === undefined && args.path === undefined) throw new Error("hikconnect.getAreas: give name or path (and parentAreaId to narrow it)");
-    const client = HikConnectClient.fromConfig();
-    const filter = args.parentAreaId !== undefined ? { parentAreaId: args.parentAreaId, includeSubAreas: false } : {};
-    const all: AreaView[] = [];
-    for await (const page of everyPage((i, n) => client.listAreas(i, n, filter), () => undefined)) all.push(...page);
-    // The path is rebuilt from the parents (areas/get's example has no areaPath): exact names, "/" between.
-    const everyArea = args.path !== undefined && args.parentAreaId !== undefined ? await allAreas(client) : all;
-    const byId = new Map(everyArea.map((a) => [a.id, a]));
-    const pathOf = (a: AreaView) => {
-      const names = [a.name];
-      for (let p = byId.get(a.parentAreaId), depth = 0; p && depth < 64; p = byId.get(p.parentAreaId), depth++) names.unshift(p.name);
-      return names.join("/");
-    };
-    const leaf = args.path?.split("/").at(-1);
-    const matches = all.filter(
-      (a) =>
-        (args.name === undefined || a.name === args.name) &&
-        (args.parentAreaId === undefined || a.parentAreaId === args.parentAreaId) &&
-        (args.path === undefined || (a.name === leaf && pathOf(a) === args.path)),
-    );
-    const asked = [args.name !== undefined && `name ${JSON.stringify(args.name)}`, args.parentAreaId !== undefined && `parentAreaId ${JSON.stringify(args.parentAreaId)}`, args.path !== undefined && `path ${JSON.stringify(args.path)}`]
-      .filter(Boolean)
-      .join(" and ");
-    const area = exactlyOne(matches, { fn: "hikconnect.getAreas", asked, describe: (a) => `${a.id} ${JSON.stringify(pathOf(a))}` });
-    return {
-      id: area.id,
-      name: area.name,
-      parentAreaId: area.parentAreaId,
-      areaPath: area.areaPath ?? pathOf(area).split("/").join("->"),
-      hasSubAreas: area.hasSubAreas,
-    };
-  },
+  invoke: (args) => keepingAlive(area(args)),
 });
+
+async function area(args: { name?: string; parentAreaId?: string; path?: string }): Promise<z.output<typeof areaResult>> {
+  if (args.name === undefined && args.path === undefined) throw new Error("hikconnect.getAreas: give name or path (and parentAreaId to narrow it)");
+  const client = HikConnectClient.fromConfig();
+  const filter = args.parentAreaId !== undefined ? { parentAreaId: args.parentAreaId, includeSubAreas: false } : {};
+  const all: AreaView[] = [];
+  for await (const page of everyPage((i, n) => client.listAreas(i, n, filter), () => undefined)) all.push(...page);
+  // The path is rebuilt from the parents (areas/get's example has no areaPath): exact names, "/" between.
+  const everyArea = args.path !== undefined && args.parentAreaId !== undefined ? await allAreas(client) : all;
+  const byId = new Map(everyArea.map((a) => [a.id, a]));
+  const pathOf = (a: AreaView) => {
+    const names = [a.name];
+    for (let p = byId.get(a.parentAreaId), depth = 0; p && depth < 64; p = byId.get(p.parentAreaId), depth++) names.unshift(p.name);
+    return names.join("/");
+  };
+  const leaf = args.path?.split("/").at(-1);
+  const matches = all.filter(
+    (a) =>
+      (args.name === undefined || a.name === args.name) &&
+      (args.parentAreaId === undefined || a.parentAreaId === args.parentAreaId) &&
+      (args.path === undefined || (a.name === leaf && pathOf(a) === args.path)),
+  );
+  const asked = [args.name !== undefined && `name ${JSON.stringify(args.name)}`, args.parentAreaId !== undefined && `parentAreaId ${JSON.stringify(args.parentAreaId)}`, args.path !== undefined && `path ${JSON.stringify(args.path)}`]
+    .filter(Boolean)
+    .join(" and ");
+  const found = exactlyOne(matches, { fn: "hikconnect.getAreas", asked, describe: (a) => `${a.id} ${JSON.stringify(pathOf(a))}` });
+  return {
+    id: found.id,
+    name: found.name,
+    parentAreaId: found.parentAreaId,
+    areaPath: found.areaPath ?? pathOf(found).split("/").join("->"),
+    hasSubAreas: found.hasSubAreas,
+  };
+}
+
+/**
+ * Functions run in the program's process, where nothing else may keep Node's event loop alive
+ * while a look-up waits for its turn under the rate limit (the limiter's timers are unref'd, right
+ * for the provider host, which its gRPC server keeps alive): without this, a program making more
+ * than a few look-ups could end silently mid-way.
+ */
+async function keepingAlive<T>(work: Promise<T>): Promise<T> {
+  const alive = setInterval(() => undefined, 60_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(alive);
+  }
+}
 
 async function allAreas(client: HikConnectClient): Promise<AreaView[]> {
   const all: AreaView[] = [];
