@@ -69,9 +69,13 @@ export const hikAreaCamera = defineResource({
       return now && outputsOf(id, now);
     },
 
-    // Every input replaces: an update has nothing to send.
-    async update(_id, olds) {
-      return olds;
+    // Every input replaces: an update has nothing to send. (A create that failed before its
+    // read-back is finished here: the engine calls Update on the next up.)
+    async update(id, olds) {
+      if (olds.deviceId !== undefined) return olds;
+      const now = await HikConnectClient.fromConfig().cameras.loadDirect(id);
+      if (!now) throw new Error(`Hik-Connect camera ${id} is gone; run \`pulumi refresh\``);
+      return outputsOf(id, now);
     },
 
     async delete(id) {

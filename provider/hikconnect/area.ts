@@ -68,9 +68,13 @@ export const hikArea = defineResource({
       return now && outputsOf(id, olds, now);
     },
 
-    // Only onDestroy updates in place, and it lives in the stack alone: nothing to send.
-    async update(_id, olds, news) {
-      return { ...olds, onDestroy: news.onDestroy };
+    // Only onDestroy updates in place, and it lives in the stack alone: nothing to send. (A create
+    // that failed before its read-back is finished here: the engine calls Update on the next up.)
+    async update(id, olds, news) {
+      if (olds.areaPath !== undefined) return { ...olds, onDestroy: news.onDestroy };
+      const now = await HikConnectClient.fromConfig().areas.loadDirect(id);
+      if (!now) throw new Error(`Hik-Connect area ${JSON.stringify(news.name)} (${id}) is gone; run \`pulumi refresh\``);
+      return outputsOf(id, { ...olds, ...news }, now);
     },
 
     async delete(id, olds) {

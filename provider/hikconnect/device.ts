@@ -149,9 +149,16 @@ export const hikDevice = defineResource({
     },
 
     async update(id, olds, news, changed) {
-      if (changed.length === 0) return olds;
       registerInputSecrets(news);
       const client = HikConnectClient.fromConfig();
+      if (changed.length === 0) {
+        // Nothing to send. A create that failed after the add left no read-back: the engine calls
+        // Update on the next `pulumi up` to finish it.
+        if (olds.cameraChannels) return olds;
+        const now = await client.devices.loadDirect({ id, serialNo: news.serialNo });
+        if (!now?.cameraChannels) throw new Error(`Hik-Connect device ${news.serialNo} (${id}) is gone; run \`pulumi refresh\``);
+        return outputsOf(id, { ...olds, ...news }, { ...now, cameraChannels: now.cameraChannels });
+      }
       const request: UpdateDeviceRequest = {
         // The API requires the name with every update, changed or not.
         deviceInfo: {

@@ -22,9 +22,11 @@ import { VendorApiError } from "../core/errors";
  *   which can hide an object from a page read). Only an object that cannot be looked up directly
  *   (a device imported by id, whose serial number is not known yet) is gone on the list's word.
  *
- * A listing answers reads for {@link PagedDirectoryOptions.maxAgeMs} after its first page arrived,
- * and is dropped at once by {@link PagedDirectory.invalidate}, which the client calls after each of
- * its own writes (so a read after a write never misses it).
+ * A listing answers reads as long as they keep coming — each within
+ * {@link PagedDirectoryOptions.idleMs} of the one before, as a refresh's reads do however long it
+ * runs — for at most {@link PagedDirectoryOptions.maxAgeMs} after its first page arrived; it is
+ * dropped at once by {@link PagedDirectory.invalidate}, which the client calls after each of its
+ * own writes (so a read after a write never misses it).
  */
 export interface PagedDirectoryOptions<K, R> {
   /** The objects' name in messages ("devices/get"). */
@@ -46,7 +48,9 @@ export interface PagedDirectoryOptions<K, R> {
     /** Calls a direct look-up of n keys costs. */
     cost(n: number): number;
   };
-  /** How long a listing answers reads after its first page arrived. Default 10 s. */
+  /** A listing answers reads while each comes within this of the one before. Default 3 s. */
+  idleMs?: number;
+  /** ... and for at most this long after its first page arrived. Default 120 s. */
   maxAgeMs?: number;
   /** How long a read waits for others to join its batch. Default 10 ms. */
   windowMs?: number;
@@ -105,12 +109,18 @@ export class PagedDirectory<K, R> {
 
   private current(): Listing<R> {
     const now = (this.options.now ?? Date.now)();
-    const maxAge = this.options.maxAgeMs ?? 10_000;
+    const maxAge = this.options.maxAgeMs ?? 120_000;
+    const idle = this.options.idleMs ?? 3_000;
     const l = this.listing;
-    if (l && !l.failed && l.generation === this.generation && (l.firstAt === undefined || now - l.firstAt <= maxAge)) return l;
-    const fresh = new Listing<R>(this.generation, this.options, this.stats, this.options.now ?? Date.now);
-    this.listing = fresh;
-    return fresh;
+    const fresh = (x: Listing<R>) => x.firstAt === undefined || (now - x.firstAt <= maxAge && now - x.usedAt <= idle);
+    if (l && !l.failed && l.generation === this.generation && fresh(l)) {
+      l.usedAt = now;
+      return l;
+    }
+    const next = new Listing<R>(this.generation, this.options, this.stats, this.options.now ?? Date.now);
+    next.usedAt = now;
+    this.listing = next;
+    return next;
   }
 
   private async resolve(keys: readonly K[]): Promise<ReadonlyMap<K, R | undefined>> {
@@ -174,6 +184,8 @@ class Listing<R> {
   complete = false;
   /** When page 1 arrived. */
   firstAt: number | undefined;
+  /** When a read last used this listing. */
+  usedAt = 0;
   private total: number | undefined;
   /** The first page that came back short (the end of the list). */
   private end: number | undefined;

@@ -112,7 +112,7 @@ describe("PagedDirectory", () => {
     expect(calls).toEqual({ pages: 20, direct: 0, directKeys: 0 });
   });
 
-  it("reuses a listing for reads that arrive later, until its owner writes (invalidate) or it is old", async () => {
+  it("reuses a listing while reads keep coming (however long), until its owner writes (invalidate), reads pause, or it is old", async () => {
     let now = 0;
     const records = Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, v: 1 }));
     let pages = 0;
@@ -125,20 +125,23 @@ describe("PagedDirectory", () => {
       },
       idOf: (r) => r.id,
       keyId: (k) => k,
-      maxAgeMs: 10_000,
+      idleMs: 3_000,
+      maxAgeMs: 120_000,
       now: () => now,
     });
     await dir.load("r1");
-    now = 9_000;
-    await dir.load("r2");
+    for (now = 2_000; now <= 60_000; now += 2_000) await dir.load("r2"); // a long refresh
     expect(pages).toBe(1);
     records[3]!.v = 2;
     dir.invalidate();
     expect((await dir.load("r3"))?.v).toBe(2);
     expect(pages).toBe(2);
-    now = 20_000;
+    now += 3_500; // a pause: the next read is another command's
     await dir.load("r3");
     expect(pages).toBe(3);
+    const started = now;
+    for (; now <= started + 124_000; now += 2_000) await dir.load("r2");
+    expect(pages).toBe(4); // renewed once it was 120 s old
   });
 
   it("fails the reads of a listing whose page fails, and the next read starts afresh", async () => {
