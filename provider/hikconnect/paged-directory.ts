@@ -48,7 +48,10 @@ export interface PagedDirectoryOptions<K, R> {
     /** Calls a direct look-up of n keys costs. */
     cost(n: number): number;
   };
-  /** A listing answers reads while each comes within this of the one before. Default 3 s. */
+  /**
+   * A listing answers reads while each comes within this of the one before. Default 10 s: a
+   * refresh's reads keep coming, but a loaded machine can pause a process for seconds.
+   */
   idleMs?: number;
   /** ... and for at most this long after its first page arrived. Default 120 s. */
   maxAgeMs?: number;
@@ -110,7 +113,7 @@ export class PagedDirectory<K, R> {
   private current(): Listing<R> {
     const now = (this.options.now ?? Date.now)();
     const maxAge = this.options.maxAgeMs ?? 120_000;
-    const idle = this.options.idleMs ?? 3_000;
+    const idle = this.options.idleMs ?? 10_000;
     const l = this.listing;
     const fresh = (x: Listing<R>) => x.firstAt === undefined || (now - x.firstAt <= maxAge && now - x.usedAt <= idle);
     if (l && !l.failed && l.generation === this.generation && fresh(l)) {
