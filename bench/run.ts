@@ -175,6 +175,21 @@ const CASES: Record<string, BenchCase> = {
       "latency measured with hikconnect:requestsPerSecond=1000 and the emulator's limit lifted; at the default 4/s the " +
       "provider starts its requests ≥250 ms apart, which dominates any figure above — see the concurrent creates below",
   },
+  "hikconnect:Area": {
+    emulator: (s) => s.hikconnect.emulator,
+    // Area names are unique under a parent: one per object. The API cannot delete areas: created
+    // with onDestroy "fail", updated (the one in-place input) to "retain", so the delete costs nothing.
+    inputs: (_, i) => ({ name: `Bench site ${i}`, onDestroy: "fail" }),
+    update: (i) => ({ ...i, onDestroy: "retain" }),
+    note: "update changes onDestroy (state only, no call); the delete then retains the area (no call)",
+  },
+  "hikconnect:AreaCamera": {
+    emulator: (s) => s.hikconnect.emulator,
+    // One device channel in one bench area, added and removed again for each object.
+    inputs: (s, i) => ({ ...benchChannel(s), name: `Bench camera ${i}` }),
+    update: (i) => i,
+    note: "every input replaces (the API has no update): the update has nothing to send",
+  },
   "billing:Home": {
     emulator: (s) => s.billing.emulator,
     // A home is identified by its address: a unique house number per object.
@@ -182,6 +197,20 @@ const CASES: Record<string, BenchCase> = {
     update: (i) => ({ ...i, zipCode: "420112" }),
   },
 };
+
+/** A channel of a bench device and an area for it, made in the emulator once per sandbox. */
+const benchChannels = new WeakMap<RunningSandbox, { areaId: string; channelId: string }>();
+function benchChannel(s: RunningSandbox): { areaId: string; channelId: string } {
+  let found = benchChannels.get(s);
+  if (!found) {
+    const controls = s.hikconnect.emulator.devices;
+    controls.registerPhysical({ serialNo: "BENCH0001", verifyCode: "BENCHX" });
+    const device = controls.addToAccount("BENCH0001", { name: "Bench recorder" });
+    found = { areaId: controls.addArea("Bench area"), channelId: device.cameraChannels[0]!.id };
+    benchChannels.set(s, found);
+  }
+  return found;
+}
 
 function stats(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -62,6 +62,8 @@ export const resources: readonly ResourceEntry[] = [
   { className: "VsaasOrganizationUser", token: "vsaas:OrganizationUser", module: "vsaas/organization-user" },
   { className: "VsaasFolderAccess", token: "vsaas:FolderAccess", module: "vsaas/folder-access" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
+  { className: "HikArea", token: "hikconnect:Area", module: "hikconnect/area" },
+  { className: "HikAreaCamera", token: "hikconnect:AreaCamera", module: "hikconnect/area-camera" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
 ];
 
@@ -79,6 +81,8 @@ export const functions: readonly FunctionEntry[] = [
   { vendor: "vsaas", name: "getOrganizationPresets", module: "vsaas/functions" },
   { vendor: "stalker", name: "getChannels", module: "stalker/functions" },
   { vendor: "stalker", name: "getChannel", module: "stalker/functions" },
+  { vendor: "hikconnect", name: "getTimeZones", module: "hikconnect/functions" },
+  { vendor: "hikconnect", name: "getAreas", module: "hikconnect/functions" },
 ];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */

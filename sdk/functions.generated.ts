@@ -16,6 +16,8 @@ import { getChannel as stalker_getChannel } from "../provider/stalker/functions"
 import { getTariffPlans as vsaas_getTariffPlans } from "../provider/vsaas/functions";
 import { getOrganizationFolders as vsaas_getOrganizationFolders } from "../provider/vsaas/functions";
 import { getOrganizationPresets as vsaas_getOrganizationPresets } from "../provider/vsaas/functions";
+import { getTimeZones as hikconnect_getTimeZones } from "../provider/hikconnect/functions";
+import { getAreas as hikconnect_getAreas } from "../provider/hikconnect/functions";
 import { invokeFunction, invokeFunctionOutput } from "./invoke";
 import { assertSameType, type InputArgs } from "./telecom-resource";
 
@@ -556,4 +558,104 @@ export namespace vsaas {
     return invokeFunctionOutput(vsaas_getOrganizationPresets, args);
   }
   assertSameType<GetOrganizationPresetsArgs, z.input<typeof vsaas_getOrganizationPresets.definition.args>>(true);
+}
+
+/**
+ * Lookups in Hik-Connect (Hik-Connect for Teams (HikCentral Connect) OpenAPI 2.13.0).
+ */
+export namespace hikconnect {
+  /**
+   * Arguments of {@link hikconnect.getTimeZones}.
+   */
+  export interface GetTimeZonesArgs {
+    /**
+     * A place the zone lists (`"Berlin"`, `"Moscow"`), its standard name (`"W. Europe Standard
+     * Time"`) or its full display name; case does not matter, a part of a name does not match.
+     */
+    name?: z.input<typeof hikconnect_getTimeZones.definition.args>["name"];
+    /**
+     * The standard offset from UTC: `"+03:00"`, `"UTC+3"`, `"-05:00"`. Several zones share most
+     * offsets: combine with name.
+     */
+    utcOffset?: z.input<typeof hikconnect_getTimeZones.definition.args>["utcOffset"];
+    /**
+     * The zone's id, to check it exists.
+     */
+    id?: z.input<typeof hikconnect_getTimeZones.definition.args>["id"];
+  }
+  /**
+   * What {@link hikconnect.getTimeZones} answers.
+   */
+  export type GetTimeZonesResult = z.output<typeof hikconnect_getTimeZones.definition.result>;
+  /**
+   * The Hik-Connect time zone to give a HikDevice (`timeZoneId`), from the platform's own list
+   * (timezone/get, asked once per program run), by name or UTC offset. Returns exactly one zone:
+   * it fails listing the candidates when none or several match. Without arguments it returns the
+   * platform's own time zone.
+   *
+   * Reference: docs/api-docs/hikconnect/get-time-zones.md.
+   */
+  export function getTimeZones(args?: GetTimeZonesArgs): Promise<GetTimeZonesResult> {
+    return invokeFunction(hikconnect_getTimeZones, args);
+  }
+  /**
+   * The Hik-Connect time zone to give a HikDevice (`timeZoneId`), from the platform's own list
+   * (timezone/get, asked once per program run), by name or UTC offset. Returns exactly one zone:
+   * it fails listing the candidates when none or several match. Without arguments it returns the
+   * platform's own time zone.
+   *
+   * Reference: docs/api-docs/hikconnect/get-time-zones.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getTimeZonesOutput(args?: InputArgs<GetTimeZonesArgs>): pulumi.Output<GetTimeZonesResult> {
+    return invokeFunctionOutput(hikconnect_getTimeZones, args);
+  }
+  assertSameType<GetTimeZonesArgs, z.input<typeof hikconnect_getTimeZones.definition.args>>(true);
+
+  /**
+   * Arguments of {@link hikconnect.getAreas}.
+   */
+  export interface GetAreasArgs {
+    /**
+     * The area's name, exactly.
+     */
+    name?: z.input<typeof hikconnect_getAreas.definition.args>["name"];
+    /**
+     * Only areas directly under this one (`"-1"`: the top level).
+     */
+    parentAreaId?: z.input<typeof hikconnect_getAreas.definition.args>["parentAreaId"];
+    /**
+     * The names from the top down, joined by "/" (`"C-000042 Lenina 42/Entrance 1"`): tells apart
+     * areas of the same name.
+     */
+    path?: z.input<typeof hikconnect_getAreas.definition.args>["path"];
+  }
+  /**
+   * What {@link hikconnect.getAreas} answers.
+   */
+  export type GetAreasResult = z.output<typeof hikconnect_getAreas.definition.result>;
+  /**
+   * An existing Hik-Connect area (one made in the portal, say) by name, parent or path, to use as
+   * a HikArea's parent, a HikAreaCamera's area or a device's importToArea (areas/get, 500 areas a
+   * call). Returns exactly one area: it fails listing the candidates when none or several match.
+   *
+   * Reference: docs/api-docs/hikconnect/get-areas.md.
+   */
+  export function getAreas(args?: GetAreasArgs): Promise<GetAreasResult> {
+    return invokeFunction(hikconnect_getAreas, args);
+  }
+  /**
+   * An existing Hik-Connect area (one made in the portal, say) by name, parent or path, to use as
+   * a HikArea's parent, a HikAreaCamera's area or a device's importToArea (areas/get, 500 areas a
+   * call). Returns exactly one area: it fails listing the candidates when none or several match.
+   *
+   * Reference: docs/api-docs/hikconnect/get-areas.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getAreasOutput(args?: InputArgs<GetAreasArgs>): pulumi.Output<GetAreasResult> {
+    return invokeFunctionOutput(hikconnect_getAreas, args);
+  }
+  assertSameType<GetAreasArgs, z.input<typeof hikconnect_getAreas.definition.args>>(true);
 }

@@ -16,6 +16,8 @@ import { vsaasUser } from "../provider/vsaas/user";
 import { vsaasOrganizationUser } from "../provider/vsaas/organization-user";
 import { vsaasFolderAccess } from "../provider/vsaas/folder-access";
 import { hikDevice } from "../provider/hikconnect/device";
+import { hikArea } from "../provider/hikconnect/area";
+import { hikAreaCamera } from "../provider/hikconnect/area-camera";
 import { billingHome } from "../provider/billing/home";
 import { assertSameType, TelecomResourceBase, type InputArgs, type TelecomResourceOptions } from "./telecom-resource";
 
@@ -1732,7 +1734,7 @@ export interface HikDeviceArgs {
   serialNo: DerivedHikDeviceArgs["serialNo"];
   /**
    * Verification code on the device label. A new one re-adds the device (deleted first: one device
-   * cannot be added twice).
+   * cannot be added twice). Write-only: Hik-Connect never shows it.
    *
    * Changing it replaces the object. Secret: kept encrypted in the state.
    */
@@ -1750,7 +1752,7 @@ export interface HikDeviceArgs {
    */
   category?: DerivedHikDeviceArgs["category"];
   /**
-   * User name Hik-Connect uses to log in to the device.
+   * User name Hik-Connect uses to log in to the device. Write-only: Hik-Connect never shows it.
    */
   userName?: DerivedHikDeviceArgs["userName"];
   /**
@@ -1768,7 +1770,8 @@ export interface HikDeviceArgs {
    */
   streamSecretKey?: DerivedHikDeviceArgs["streamSecretKey"];
   /**
-   * Time zone ID from Hik-Connect's time zone list (timezone/get), e.g. `"26"`.
+   * Time zone ID from Hik-Connect's time zone list: `hikconnect.getTimeZones({ name: "Berlin"
+   * }).id` (timezone/get), e.g. `"26"`.
    */
   timeZoneId: DerivedHikDeviceArgs["timeZoneId"];
   /**
@@ -1818,7 +1821,7 @@ export interface HikDevice {
   readonly serialNo: pulumi.Output<HikDeviceOutputs["serialNo"]>;
   /**
    * Verification code on the device label. A new one re-adds the device (deleted first: one device
-   * cannot be added twice).
+   * cannot be added twice). Write-only: Hik-Connect never shows it.
    *
    * As last read back from the vendor.
    */
@@ -1838,7 +1841,7 @@ export interface HikDevice {
    */
   readonly category: pulumi.Output<HikDeviceOutputs["category"]>;
   /**
-   * User name Hik-Connect uses to log in to the device.
+   * User name Hik-Connect uses to log in to the device. Write-only: Hik-Connect never shows it.
    *
    * As last read back from the vendor.
    */
@@ -1858,7 +1861,8 @@ export interface HikDevice {
    */
   readonly streamSecretKey: pulumi.Output<HikDeviceOutputs["streamSecretKey"]>;
   /**
-   * Time zone ID from Hik-Connect's time zone list (timezone/get), e.g. `"26"`.
+   * Time zone ID from Hik-Connect's time zone list: `hikconnect.getTimeZones({ name: "Berlin"
+   * }).id` (timezone/get), e.g. `"26"`.
    *
    * As last read back from the vendor.
    */
@@ -1902,6 +1906,202 @@ export interface HikDevice {
 
 // The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
 assertSameType<HikDeviceArgs, DerivedHikDeviceArgs>(true);
+
+// HikArea (hikconnect:Area)
+
+type DerivedHikAreaArgs = InputArgs<z.input<typeof hikArea.definition.inputs>>;
+
+/**
+ * Arguments of {@link HikArea}.
+ */
+export interface HikAreaArgs {
+  /**
+   * Area name (≤ 64 characters), unique under its parent. Hik-Connect cannot rename an area: a new
+   * name creates a new area (see onDestroy for the old one).
+   *
+   * Changing it replaces the object.
+   */
+  name: DerivedHikAreaArgs["name"];
+  /**
+   * The parent area: another HikArea's id, an area found with `hikconnect.getAreas`, or `"-1"`
+   * (the default) for the top of the tree. Hik-Connect cannot move an area: a new parent creates a
+   * new area.
+   *
+   * Changing it replaces the object.
+   */
+  parentAreaId?: DerivedHikAreaArgs["parentAreaId"];
+  /**
+   * What `pulumi destroy` (or a replacement) does, since Hik-Connect's OpenAPI cannot delete an
+   * area: `"fail"` (default) stops with the area's name and id, to be removed in the Hik-Connect
+   * portal (then run it again: an area that is gone counts as deleted); `"retain"` leaves the area
+   * in Hik-Connect and drops it from the stack. A change is applied to the stack only (no call);
+   * run `pulumi up` before the destroy it is meant for.
+   */
+  onDestroy?: DerivedHikAreaArgs["onDestroy"];
+}
+
+/**
+ * What Hik-Connect holds for a {@link HikArea}, as last read.
+ */
+export type HikAreaOutputs = ResourceOutputs<typeof hikArea.definition.inputs.shape, typeof hikArea.definition.outputs.shape>;
+
+/**
+ * An area of the resource tree in Hik-Connect for Teams (OpenAPI 2.13.0): a subscriber's site, a
+ * building, an entrance; cameras are imported into areas (HikAreaCamera). The API can add areas
+ * but not rename, move or delete them: a new name or parent creates a new area, and `onDestroy`
+ * says what happens to the old one.
+ *
+ * Type token `pulumi-nodejs:dynamic/hikconnect:Area`. Hik-Connect configuration: `hikconnect:url`,
+ * `hikconnect:appKey`, `hikconnect:secretKey` (secret) (see docs/configuration/hikconnect.md).
+ *
+ * Reference: docs/api-docs/hikconnect/area.md.
+ */
+export class HikArea extends TelecomResourceBase {
+  constructor(name: string, args: HikAreaArgs, opts?: TelecomResourceOptions) {
+    super(hikArea.definition, name, args, opts);
+  }
+}
+
+export interface HikArea {
+  /**
+   * Area name (≤ 64 characters), unique under its parent. Hik-Connect cannot rename an area: a new
+   * name creates a new area (see onDestroy for the old one).
+   *
+   * As last read back from the vendor.
+   */
+  readonly name: pulumi.Output<HikAreaOutputs["name"]>;
+  /**
+   * The parent area: another HikArea's id, an area found with `hikconnect.getAreas`, or `"-1"`
+   * (the default) for the top of the tree. Hik-Connect cannot move an area: a new parent creates a
+   * new area.
+   *
+   * As last read back from the vendor.
+   */
+  readonly parentAreaId: pulumi.Output<HikAreaOutputs["parentAreaId"]>;
+  /**
+   * What `pulumi destroy` (or a replacement) does, since Hik-Connect's OpenAPI cannot delete an
+   * area: `"fail"` (default) stops with the area's name and id, to be removed in the Hik-Connect
+   * portal (then run it again: an area that is gone counts as deleted); `"retain"` leaves the area
+   * in Hik-Connect and drops it from the stack. A change is applied to the stack only (no call);
+   * run `pulumi up` before the destroy it is meant for.
+   *
+   * As last read back from the vendor.
+   */
+  readonly onDestroy: pulumi.Output<HikAreaOutputs["onDestroy"]>;
+  /**
+   * The Hik-Connect area ID (also the resource id).
+   */
+  readonly areaId: pulumi.Output<HikAreaOutputs["areaId"]>;
+  /**
+   * Where the area sits, from the top (`"Site->Entrance 1"`), as the platform shows it.
+   */
+  readonly areaPath: pulumi.Output<HikAreaOutputs["areaPath"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<HikAreaArgs, DerivedHikAreaArgs>(true);
+
+// HikAreaCamera (hikconnect:AreaCamera)
+
+type DerivedHikAreaCameraArgs = InputArgs<z.input<typeof hikAreaCamera.definition.inputs>>;
+
+/**
+ * Arguments of {@link HikAreaCamera}.
+ */
+export interface HikAreaCameraArgs {
+  /**
+   * The area the camera goes into: a HikArea's id (or an area found with `hikconnect.getAreas`).
+   * Another area replaces the camera (removed from the old area first).
+   *
+   * Changing it replaces the object.
+   */
+  areaId: DerivedHikAreaCameraArgs["areaId"];
+  /**
+   * The device's camera channel: an id from `HikDevice.cameraChannels` (e.g.
+   * `camera.cameraChannels[0].id`). A channel can be in one area only.
+   *
+   * Changing it replaces the object.
+   */
+  channelId: DerivedHikAreaCameraArgs["channelId"];
+  /**
+   * The camera's name in the area (≤ 64 characters). Hik-Connect cannot rename it: a new name
+   * removes the camera and adds it again (a new camera id).
+   *
+   * Changing it replaces the object.
+   */
+  name: DerivedHikAreaCameraArgs["name"];
+}
+
+/**
+ * What Hik-Connect holds for a {@link HikAreaCamera}, as last read.
+ */
+export type HikAreaCameraOutputs = ResourceOutputs<typeof hikAreaCamera.definition.inputs.shape, typeof hikAreaCamera.definition.outputs.shape>;
+
+/**
+ * A device's camera channel imported into an area of Hik-Connect for Teams (OpenAPI 2.13.0,
+ * areas/resources/add): the logical camera that live view, recording and alarm rules refer to.
+ * Nothing updates in place (the API has no update): a new area, channel or name removes the camera
+ * from its area and adds it again.
+ *
+ * Type token `pulumi-nodejs:dynamic/hikconnect:AreaCamera`. Hik-Connect configuration:
+ * `hikconnect:url`, `hikconnect:appKey`, `hikconnect:secretKey` (secret) (see
+ * docs/configuration/hikconnect.md).
+ *
+ * Reference: docs/api-docs/hikconnect/area-camera.md.
+ */
+export class HikAreaCamera extends TelecomResourceBase {
+  constructor(name: string, args: HikAreaCameraArgs, opts?: TelecomResourceOptions) {
+    super(hikAreaCamera.definition, name, args, opts);
+  }
+}
+
+export interface HikAreaCamera {
+  /**
+   * The area the camera goes into: a HikArea's id (or an area found with `hikconnect.getAreas`).
+   * Another area replaces the camera (removed from the old area first).
+   *
+   * As last read back from the vendor.
+   */
+  readonly areaId: pulumi.Output<HikAreaCameraOutputs["areaId"]>;
+  /**
+   * The device's camera channel: an id from `HikDevice.cameraChannels` (e.g.
+   * `camera.cameraChannels[0].id`). A channel can be in one area only.
+   *
+   * As last read back from the vendor.
+   */
+  readonly channelId: pulumi.Output<HikAreaCameraOutputs["channelId"]>;
+  /**
+   * The camera's name in the area (≤ 64 characters). Hik-Connect cannot rename it: a new name
+   * removes the camera and adds it again (a new camera id).
+   *
+   * As last read back from the vendor.
+   */
+  readonly name: pulumi.Output<HikAreaCameraOutputs["name"]>;
+  /**
+   * The camera's ID in Hik-Connect (the logical resource; also the resource id): what live view,
+   * recording and alarm APIs take.
+   */
+  readonly cameraId: pulumi.Output<HikAreaCameraOutputs["cameraId"]>;
+  /**
+   * The device the channel belongs to.
+   */
+  readonly deviceId: pulumi.Output<HikAreaCameraOutputs["deviceId"]>;
+  /**
+   * That device's serial number.
+   */
+  readonly deviceSerialNo: pulumi.Output<HikAreaCameraOutputs["deviceSerialNo"]>;
+  /**
+   * The channel's number on the device.
+   */
+  readonly channelNo: pulumi.Output<HikAreaCameraOutputs["channelNo"]>;
+  /**
+   * Whether the camera was online at the last create or refresh.
+   */
+  readonly online: pulumi.Output<HikAreaCameraOutputs["online"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<HikAreaCameraArgs, DerivedHikAreaCameraArgs>(true);
 
 // BillingHome (billing:Home)
 

@@ -35,11 +35,14 @@ export function parseHikAnswer(answer: HttpAnswer, operation: string): HikBody {
     );
   }
   if (answer.status >= 400 && code === undefined) {
+    // A 5xx without the platform's own answer (a gateway's 500/502/503/504) does not say whether
+    // the platform did the work: a create that gets one must look before it tries again.
     throw new VendorApiError(`Hik-Connect ${operation} failed: HTTP ${answer.status}${text ? ` (${text})` : ""}`, {
       vendor: "hikconnect",
       operation,
       httpStatus: answer.status,
       retryable: answer.status >= 500,
+      outcomeUnknown: answer.status >= 500,
     });
   }
   if (code === undefined) {

@@ -9,6 +9,17 @@ export const hikconnectConfig = defineVendorConfig("hikconnect", {
       "The region server from the guide's table (e.g. `https://ieu.hikcentralconnect.com` for Europe); only the token " +
       "request goes there, every other call goes to the `areaDomain` the token answer names.",
   },
+  refreshChannels: {
+    env: "HIKCONNECT_REFRESH_CHANNELS",
+    schema: configValue.oneOf(["onChange", "always"]),
+    default: "onChange",
+    doc:
+      "How a refresh of `HikDevice` reads `cameraChannels`. `onChange`: one `devices/get` page answers up to 500 " +
+      "devices (presence, name, category, time zone, model, firmware, online), and `devicedetail/get` (one call per " +
+      "device, the only source of channels) is called only for a device whose online state, model or firmware " +
+      "changed, or whose channels the state lacks. `always`: every device's channels are read, at one call per " +
+      "device (1,000 devices take over 4 minutes at 4 requests per second).",
+  },
   appKey: {
     env: "HIKCONNECT_APP_KEY",
     schema: configValue.text(),

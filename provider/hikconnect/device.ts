@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
 import { registerSecret } from "../core/redact";
-import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, sameValue, type CheckFailure } from "../core/schema";
-import { DEVICE_CATEGORIES, DEVICE_GONE_CODES, DeviceAddError, HikConnectClient, type AddDeviceRequest, type DeviceDetail, type UpdateDeviceRequest } from "./client";
+import { DEVICE_CATEGORIES, HikConnectClient, type AddDeviceRequest, type DeviceView, type UpdateDeviceRequest } from "./client";
+import { hikconnectConfig } from "./config";
+import { addDeviceOnce, devicesWithSerial } from "./device-add";
+import { everyCamera, everyPage, filtered, siteIndex } from "./discover";
 
 /** devices/update takes a name of at most 32 characters (DeviceInfo (2)); devices/add takes 64. */
 const UPDATE_NAME_MAX = 32;
@@ -16,7 +19,8 @@ const inputs = z.object({
   verifyCode: input(field.text({ min: 1, max: 30 }), {
     onChange: "replace",
     secret: true,
-    doc: "Verification code on the device label. A new one re-adds the device (deleted first: one device cannot be added twice).",
+    writeOnly: true,
+    doc: "Verification code on the device label. A new one re-adds the device (deleted first: one device cannot be added twice). Write-only: Hik-Connect never shows it.",
   }),
   name: input(field.text({ min: 1, max: 64 }), {
     onChange: "update",
@@ -26,10 +30,15 @@ const inputs = z.object({
     onChange: "replace",
     doc: "Device Category (guide A.1.3): `encodingDevice` (cameras, recorders), `alarmDevice`, `mobileDevice`, `accessControllerDevice`, `videoIntercomDevice`. A change replaces the device.",
   }),
-  userName: input(field.text({ max: 32 }).optional(), { onChange: "update", doc: "User name Hik-Connect uses to log in to the device." }),
+  userName: input(field.text({ max: 32 }).optional(), {
+    onChange: "update",
+    writeOnly: true,
+    doc: "User name Hik-Connect uses to log in to the device. Write-only: Hik-Connect never shows it.",
+  }),
   password: input(field.text({ max: 16 }).optional(), {
     onChange: "update",
     secret: true,
+    writeOnly: true,
     doc: "Password for that user (≤ 16 characters). Write-only: Hik-Connect never shows it, so a change made in the portal is not detected.",
   }),
   streamSecretKey: input(field.text({ max: 64 }).optional(), {
@@ -39,10 +48,11 @@ const inputs = z.object({
   }),
   timeZoneId: input(field.text({ min: 1, max: 8 }), {
     onChange: "update",
-    doc: 'Time zone ID from Hik-Connect\'s time zone list (timezone/get), e.g. `"26"`.',
+    doc: 'Time zone ID from Hik-Connect\'s time zone list: `hikconnect.getTimeZones({ name: "Berlin" }).id` (timezone/get), e.g. `"26"`.',
   }),
   applyTimeZoneToDevice: input(field.bool().default(true), {
     onChange: "update",
+    writeOnly: true,
     doc: "Also set the time zone on the device itself (`applyToDevice`). Sent with every time zone change; not read back.",
   }),
   importToArea: input(
@@ -84,6 +94,17 @@ export const hikDevice = defineResource({
   outputs,
   deleteBeforeReplace: true,
   idPattern: /^[0-9A-Za-z_-]{1,64}$/,
+  idDoc: "the Hik-Connect device ID (`deviceId`, 32 hexadecimal characters as the platform shows them)",
+  // One physical device, one serial: the account holds it once, and devices/add refuses a serial
+  // the account has with a definite EVZ20017 — so a create does not look the serial up first (it
+  // would cost one of the 5 requests a second and prove nothing more); adoption still does.
+  naturalKey: {
+    fields: ["serialNo"],
+    unique: true,
+    checkBeforeCreate: false,
+    find: (i) => devicesWithSerial(HikConnectClient.fromConfig(), i.serialNo!),
+  },
+  discover: discoverDevices,
   crossCheck: (i, known, olds) => {
     const failures: CheckFailure[] = [];
     if (known("importToArea") && i.importToArea?.areaId !== undefined && i.importToArea.enable === false) {
@@ -105,28 +126,39 @@ export const hikDevice = defineResource({
     return failures;
   },
   handlers: {
-    async create(i, progress) {
+    async create(i, progress, context) {
       registerInputSecrets(i);
       const client = HikConnectClient.fromConfig();
-      const id = await addDevice(client, i);
+      const { id, detail } = await addDeviceOnce(client, addRequest(i), context);
       progress.created(id, { ...i, deviceId: id });
-      return { id, outs: await readOrFail(client, id, i) };
+      const now = detail?.id === id ? detail : await client.devices.loadDirect({ id, serialNo: i.serialNo });
+      if (!now?.cameraChannels) throw new Error(`Hik-Connect device ${i.serialNo} (${id}) disappeared right after it was added; run \`pulumi refresh\``);
+      return { id, outs: outputsOf(id, i, { ...now, cameraChannels: now.cameraChannels }) };
     },
 
     async read(id, olds) {
-      if (!olds.serialNo) throw new Error(`hikconnect:Device ${id}: the state has no serialNo to look the device up by; run \`pulumi up\` to re-create the state entry`);
       registerInputSecrets(olds);
       const client = HikConnectClient.fromConfig();
-      const detail = await client.deviceDetail(olds.serialNo);
-      // The serial now on the account under another id is another device: ours is gone.
-      if (!detail || detail.id !== id) return undefined;
-      return outputsOf(id, olds, detail);
+      // Many devices' reads arrive together (refresh): a devices/get page answers 500 of them.
+      const listed = await client.devices.load({ id, ...(olds.serialNo ? { serialNo: olds.serialNo } : {}) });
+      if (!listed) return undefined;
+      const now = listed.cameraChannels || !needsDetail(listed, olds) ? listed : await client.devices.loadDirect({ id, serialNo: listed.serialNo });
+      // devicedetail/get by serial finds the device gone, or the serial under another id: ours is gone.
+      if (!now) return undefined;
+      return outputsOf(id, olds, { ...now, cameraChannels: now.cameraChannels ?? olds.cameraChannels ?? [] });
     },
 
     async update(id, olds, news, changed) {
-      if (changed.length === 0) return olds;
       registerInputSecrets(news);
       const client = HikConnectClient.fromConfig();
+      if (changed.length === 0) {
+        // Nothing to send. A create that failed after the add left no read-back: the engine calls
+        // Update on the next `pulumi up` to finish it.
+        if (olds.cameraChannels) return olds;
+        const now = await client.devices.loadDirect({ id, serialNo: news.serialNo });
+        if (!now?.cameraChannels) throw new Error(`Hik-Connect device ${news.serialNo} (${id}) is gone; run \`pulumi refresh\``);
+        return outputsOf(id, { ...olds, ...news }, { ...now, cameraChannels: now.cameraChannels });
+      }
       const request: UpdateDeviceRequest = {
         // The API requires the name with every update, changed or not.
         deviceInfo: {
@@ -140,7 +172,9 @@ export const hikDevice = defineResource({
           : {}),
       };
       await client.updateDevice(request);
-      return readOrFail(client, id, { ...olds, ...news });
+      const now = await client.devices.loadDirect({ id, serialNo: news.serialNo });
+      if (!now?.cameraChannels) throw new Error(`Hik-Connect device ${news.serialNo} (${id}) disappeared while it was being changed; run \`pulumi refresh\``);
+      return outputsOf(id, { ...olds, ...news }, { ...now, cameraChannels: now.cameraChannels });
     },
 
     async delete(id, olds) {
@@ -149,10 +183,12 @@ export const hikDevice = defineResource({
         await client.deleteDevices([id], olds.category ?? "encodingDevice");
       } catch (error) {
         if (!(error instanceof VendorApiError) || error instanceof VendorAuthError || error instanceof VendorTransportError) throw error;
-        if (error.code && DEVICE_GONE_CODES.includes(error.code)) return;
-        // Any other refusal: if the device is no longer there under this id, the delete already happened.
-        const detail = olds.serialNo ? await client.deviceDetail(olds.serialNo) : undefined;
-        if (olds.serialNo && detail?.id !== id) return;
+        // "Does not exist" (VMS021307 and its twins: a delete whose answer came too late was
+        // retried), or any other refusal: the delete is done if the device is no longer there
+        // under this id. A device still there was refused for a reason the error names.
+        const key = { id, ...(olds.serialNo ? { serialNo: olds.serialNo } : {}) };
+        const still = olds.serialNo ? await client.devices.loadDirect(key) : await client.devices.load(key);
+        if (!still) return;
         throw error;
       }
     },
@@ -160,12 +196,18 @@ export const hikDevice = defineResource({
 });
 
 /**
- * devices/add, never blindly repeated: when its answer is lost (timeout, dropped connection) the
- * device is looked up by serial — one physical device can be on the account only once — and only
- * added again when it is not there.
+ * Whether a refresh must read the device's channels (devicedetail/get, one call per device): when
+ * the state has none (import, adoption), when the list shows a change that can change them (online
+ * state, model, firmware), or when `hikconnect:refreshChannels` is `always`.
  */
-async function addDevice(client: HikConnectClient, i: Inputs): Promise<string> {
-  const request: AddDeviceRequest = {
+function needsDetail(listed: DeviceView, olds: Partial<Outputs>): boolean {
+  if (!olds.cameraChannels) return true;
+  if (hikconnectConfig.load().refreshChannels === "always") return true;
+  return olds.online !== listed.online || olds.model !== listed.model || olds.firmwareVersion !== listed.firmwareVersion;
+}
+
+function addRequest(i: Inputs): AddDeviceRequest {
+  return {
     deviceCategory: i.category,
     deviceInfo: {
       name: i.name,
@@ -180,56 +222,57 @@ async function addDevice(client: HikConnectClient, i: Inputs): Promise<string> {
       : {}),
     timeZone: { id: i.timeZoneId, applyToDevice: flag(i.applyTimeZoneToDevice) },
   };
-  let lost = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const id = await client.addDevice(request);
-      if (id) return id;
-      // Added, but the answer did not name the id: the serial finds it.
-      const detail = await client.deviceDetail(i.serialNo);
-      if (detail) return detail.id;
-      throw new Error(`Hik-Connect said device ${i.serialNo} was added, but devicedetail/get does not find it; run \`pulumi up\` again`);
-    } catch (error) {
-      // Assumption: after a lost add, "added by yourself" on the repeat means the lost add did take
-      // effect and the look-up ran before the platform showed it (still in progress, or a lagging
-      // read). The device is then this create's own, found by its serial.
-      if (lost && error instanceof DeviceAddError && error.code === "EVZ20017") {
-        const detail = await client.deviceDetail(i.serialNo);
-        if (detail) return detail.id;
-      }
-      if (!(error instanceof VendorApiError) || !error.outcomeUnknown || attempt >= 2) throw error;
-      lost = true;
-      const detail = await client.deviceDetail(i.serialNo);
-      if (detail) return detail.id;
-      // Not on the account (yet): either the lost request never took effect, so sending it again
-      // cannot duplicate it, or it did and the repeat answers EVZ20017 (handled above).
-    }
-  }
 }
 
-async function readOrFail(client: HikConnectClient, id: string, known: Partial<Outputs>): Promise<Outputs> {
-  const detail = await client.deviceDetail(known.serialNo!);
-  if (!detail || detail.id !== id) {
-    throw new Error(`Hik-Connect device ${known.serialNo} (${id}) disappeared while it was being changed; run \`pulumi refresh\``);
-  }
-  return outputsOf(id, known, detail);
-}
-
-/** Outputs from devicedetail/get plus what the platform never shows (secrets, applyToDevice, importToArea). */
-function outputsOf(id: string, known: Partial<Outputs>, detail: DeviceDetail): Outputs {
-  const category = (DEVICE_CATEGORIES as readonly string[]).includes(detail.category) ? (detail.category as Inputs["category"]) : known.category;
+/** Outputs from what the platform shows plus what it never shows (secrets, applyToDevice, importToArea). */
+function outputsOf(id: string, known: Partial<Outputs>, now: DeviceView & { cameraChannels: Outputs["cameraChannels"] }): Outputs {
+  const category = isCategory(now.category) ? now.category : known.category;
   return {
     ...known,
-    serialNo: detail.serialNo,
-    name: detail.name,
+    serialNo: now.serialNo,
+    name: now.name,
     ...(category !== undefined ? { category } : {}),
-    ...(detail.timeZoneId !== undefined ? { timeZoneId: detail.timeZoneId } : {}),
+    ...(now.timeZoneId !== undefined ? { timeZoneId: now.timeZoneId } : {}),
     deviceId: id,
-    model: detail.model,
-    firmwareVersion: detail.firmwareVersion,
-    online: detail.online,
-    cameraChannels: detail.cameraChannels,
+    model: now.model,
+    firmwareVersion: now.firmwareVersion,
+    online: now.online,
+    cameraChannels: now.cameraChannels,
   } as Outputs;
+}
+
+function isCategory(value: string): value is Inputs["category"] {
+  return (DEVICE_CATEGORIES as readonly string[]).includes(value);
+}
+
+/**
+ * Every device of the account, from devices/get pages (500 a call), plus the area and camera
+ * lists once each to tell the subscriber (the site its channels are in). Write-only inputs
+ * (verifyCode, userName, password, …) are not discoverable: the program must supply verifyCode.
+ */
+async function* discoverDevices(options: DiscoverOptions): AsyncGenerator<DiscoveredObject> {
+  const client = HikConnectClient.fromConfig();
+  let found = 0;
+  const onCall = () => options.onProgress?.(found);
+  const sites = await siteIndex(client, onCall);
+  const areaOfDevice = new Map<string, string>();
+  for (const c of await everyCamera(client, onCall)) if (!areaOfDevice.has(c.deviceId)) areaOfDevice.set(c.deviceId, c.areaId);
+  const all = async function* (): AsyncGenerator<DiscoveredObject> {
+    for await (const page of everyPage((i, n) => client.listDevices(i, n), onCall)) {
+      for (const d of page) {
+        const area = areaOfDevice.get(d.id);
+        const subscriber = area !== undefined ? sites.siteOf(area) : undefined;
+        found++;
+        yield {
+          id: d.id,
+          inputs: { serialNo: d.serialNo, name: d.name, ...(isCategory(d.category) ? { category: d.category } : {}), ...(d.timeZoneId ? { timeZoneId: d.timeZoneId } : {}) },
+          ...(subscriber !== undefined ? { subscriber } : {}),
+          name: d.name,
+        };
+      }
+    }
+  };
+  yield* filtered(options, all());
 }
 
 function registerInputSecrets(values: Partial<Inputs>): void {

@@ -13,9 +13,10 @@ import {
   type SandboxResponse,
 } from "../core";
 import { RequestAccounting, type AccountingSnapshot, type RateLimitSettings } from "./hikconnect-accounting";
-import { errorAnswer, HikError, OPEN, ok } from "./hikconnect-answers";
-import { DeviceStore, HikDeviceControls, type PhysicalDeviceInput } from "./hikconnect-devices";
-import { addDevice, deleteDevices, deviceDetail, listDevices, updateDevice, type Body, type MethodContext } from "./hikconnect-methods";
+import { errorAnswer, HikError, OPEN, ok, type AreaExistsCode, type DeviceNotFoundCode } from "./hikconnect-answers";
+import { addArea, addAreaResources, areaDetail, deleteAreaResources, listAreas, listCameras, type AreaContext } from "./hikconnect-areas";
+import { DeviceStore, HikDeviceControls, ROOT_AREA, type PhysicalDeviceInput } from "./hikconnect-devices";
+import { addDevice, deleteDevices, deviceDetail, listDevices, updateDevice, type Body } from "./hikconnect-methods";
 import { TIME_ZONES } from "./hikconnect-time-zones";
 import { TokenStore } from "./hikconnect-tokens";
 
@@ -40,8 +41,21 @@ export interface HikConnectEmulatorOptions {
    * answer's errorCode. The guide documents both fields without saying which is used when.
    */
   addFailureStyle?: "per-device" | "top-level";
-  /** devicedetail/get for a serial not on the account: OPEN000501 ("error", default) or no `device` ("empty"). */
+  /** devicedetail/get for a serial not on the account: the "does not exist" error (default) or no `device` ("empty"). */
   detailNotFound?: "error" | "empty";
+  /**
+   * The code of "device does not exist" for devicedetail/get, devices/update and devices/delete.
+   * The guide's table lists several (VMS021307, OPEN000501, CCF021307, …) without saying which
+   * call answers which; default VMS021307.
+   */
+  deviceNotFoundCode?: DeviceNotFoundCode;
+  /**
+   * Where area names must be unique: among siblings (default) or across the platform. The guide
+   * only says a taken name is refused (OPEN000510 "Area already exists. Edit area name.").
+   */
+  areaNameScope?: "siblings" | "platform";
+  /** The code areas/add answers for a taken area name (the guide lists four); default OPEN000510. */
+  areaExistsCode?: AreaExistsCode;
   /** The devices that exist in the world (serial number + verification code). */
   physicalDevices?: readonly PhysicalDeviceInput[];
 }
@@ -52,7 +66,8 @@ export interface HikConnectState {
   areaUrl: string;
   devices: ReturnType<HikDeviceControls["list"]>;
   physicalDevices: Array<{ serialNo: string; model: string; online: boolean; ownedByAnotherAccount: boolean; cameraChannels: number }>;
-  areas: Array<{ id: string; name: string }>;
+  areas: Array<{ id: string; name: string; parentId: string }>;
+  cameras: ReturnType<HikDeviceControls["cameras"]>;
   liveTokens: number;
   accounting: AccountingSnapshot;
 }
@@ -62,7 +77,9 @@ export interface HikConnectState {
  * (`url`, what users configure: token/get only) and the area server (`areaUrl`, the token answer's
  * `areaDomain`: everything else, with the `Token` header). Errors are HTTP 200 with an errorCode;
  * the per-account limit of 5 requests per second is enforced with HTTP 429; tokens expire and can
- * be revoked; devices are added from a registry of physical devices (serial + verification code).
+ * be revoked; devices are added from a registry of physical devices (serial + verification code);
+ * areas hold logical cameras (device channels imported into them). Every area call counts against
+ * the limit the same way, whatever it is.
  *
  * Order of checks on an area call (the guide gives none): rate limit (429) → body is a JSON
  * object (OPEN000008) → token (OPEN000006/OPEN000007) → the method's own checks.
@@ -83,6 +100,9 @@ export class HikConnectEmulator extends VendorEmulator {
       numbersAsStrings: true,
       addFailureStyle: "per-device",
       detailNotFound: "error",
+      deviceNotFoundCode: "VMS021307",
+      areaNameScope: "siblings",
+      areaExistsCode: "OPEN000510",
       physicalDevices: [],
       ...options,
       rateLimit: { limit: 5, windowMs: 1000, ...options.rateLimit },
@@ -131,7 +151,8 @@ export class HikConnectEmulator extends VendorEmulator {
       areaUrl: this.areaUrl,
       devices: this.devices.list().map((d) => ({ ...d, ...(d.password ? { password: "***" } : {}), ...(d.streamSecretKey ? { streamSecretKey: "***" } : {}) })),
       physicalDevices: [...this.store.physical.values()].map(({ verifyCode: _code, ...rest }) => rest),
-      areas: [...this.store.areas].map(([id, name]) => ({ id, name })),
+      areas: this.devices.areas(),
+      cameras: this.devices.cameras(),
       liveTokens: this.tokens.liveCount(),
       accounting: this.accounting.snapshot(),
     };
@@ -148,7 +169,7 @@ export class HikConnectEmulator extends VendorEmulator {
   }
 
   protected override vendorRoutes(): readonly Route[] {
-    const area = (name: string, path: string, method: (body: Body, ctx: MethodContext) => unknown): Route => ({
+    const area = (name: string, path: string, method: (body: Body, ctx: AreaContext) => unknown): Route => ({
       name,
       method: "POST",
       path: `${API}${path}`,
@@ -163,11 +184,18 @@ export class HikConnectEmulator extends VendorEmulator {
       area("devicedetail/get", "/resource/v1/devicedetail/get", deviceDetail),
       area("devices/delete", "/resource/v1/devices/delete", (body, ctx) => deleteDevices(body, ctx)),
       area("timezone/get", "/resource/v1/timezone/get", () => ({ timeZone: TIME_ZONES, systemTimeZoneID: "30" })),
+      area("areas/add", "/resource/v1/areas/add", addArea),
+      area("areas/get", "/resource/v1/areas/get", listAreas),
+      area("areadetail/get", "/resource/v1/areadetail/get", areaDetail),
+      area("areas/resources/add", "/resource/v1/areas/resources/add", addAreaResources),
+      area("areas/resources/delete", "/resource/v1/areas/resources/delete", (body, ctx) => deleteAreaResources(body, ctx)),
+      area("areas/cameras/get", "/resource/v1/areas/cameras/get", listCameras),
     ];
   }
 
   protected override extraAdminRoutes(): readonly Route[] {
     const byId = new RegExp(`^${ADMIN_PREFIX}/devices/(?<id>[0-9a-f]+)$`);
+    const areaById = new RegExp(`^${ADMIN_PREFIX}/areas/(?<id>[0-9a-f]+)$`);
     return [
       {
         name: "admin.tokens.revoke",
@@ -214,6 +242,24 @@ export class HikConnectEmulator extends VendorEmulator {
         path: byId,
         handler: (request) => jsonResponse(200, { ok: this.devices.delete(request.pathParams["id"]!) }),
       },
+      {
+        name: "admin.areas.add",
+        method: "POST",
+        path: `${ADMIN_PREFIX}/areas`,
+        handler: (request) => {
+          const { name, parentId } = (jsonBodyOf(request) ?? {}) as { name?: unknown; parentId?: unknown };
+          if (typeof name !== "string" || name === "" || (parentId !== undefined && typeof parentId !== "string")) throw new AdminRequestError("expected {name, parentId?}");
+          if (parentId !== undefined && parentId !== ROOT_AREA && !this.devices.area(parentId)) return jsonResponse(404, { error: `no area ${parentId}` });
+          return jsonResponse(200, this.devices.area(this.devices.addArea(name, parentId)));
+        },
+      },
+      {
+        // Deleting an area is only possible in the portal: this route is that portal.
+        name: "admin.areas.delete",
+        method: "DELETE",
+        path: areaById,
+        handler: (request) => jsonResponse(200, { ok: this.devices.deleteArea(request.pathParams["id"]!) }),
+      },
     ];
   }
 
@@ -239,7 +285,7 @@ export class HikConnectEmulator extends VendorEmulator {
     });
   }
 
-  private areaCall(request: SandboxRequest, method: (body: Body, ctx: MethodContext) => unknown): SandboxResponse {
+  private areaCall(request: SandboxRequest, method: (body: Body, ctx: AreaContext) => unknown): SandboxResponse {
     const token = headerOf(request, "token");
     if (this.tokens.knows(token)) {
       const limited = this.rateLimited();
@@ -272,13 +318,16 @@ export class HikConnectEmulator extends VendorEmulator {
     );
   }
 
-  private methodContext(): MethodContext {
+  private methodContext(): AreaContext {
     return {
       store: this.store,
       timeZoneIds: TIME_ZONES.map((tz) => tz.id),
       numbersAsStrings: this.options.numbersAsStrings,
       addFailureStyle: this.options.addFailureStyle,
       detailNotFound: this.options.detailNotFound,
+      deviceNotFoundCode: this.options.deviceNotFoundCode,
+      areaNameScope: this.options.areaNameScope,
+      areaExistsCode: this.options.areaExistsCode,
     };
   }
 }

@@ -1,5 +1,5 @@
-import { EVZ, HikError, OPEN, type EvzCode } from "./hikconnect-answers";
-import { DEVICE_CATEGORIES, newId, type AddedDevice, type DeviceCategory, type DeviceStore } from "./hikconnect-devices";
+import { DEVICE_NOT_FOUND, EVZ, HikError, OPEN, VMS, type DeviceNotFoundCode, type EvzCode } from "./hikconnect-answers";
+import { DEVICE_CATEGORIES, newId, ROOT_AREA, type AddedDevice, type DeviceCategory, type DeviceStore } from "./hikconnect-devices";
 
 export type Body = Record<string, unknown>;
 
@@ -12,11 +12,18 @@ export interface MethodContext {
   addFailureStyle: "per-device" | "top-level";
   /** What devicedetail/get answers for a serial not on the account. */
   detailNotFound: "error" | "empty";
+  /** The code of "device does not exist" (devicedetail/get, devices/update, devices/delete). */
+  deviceNotFoundCode: DeviceNotFoundCode;
+}
+
+/** "The device does not exist", with the code the emulator is set to answer. */
+export function deviceNotFound(ctx: MethodContext): HikError {
+  return new HikError(ctx.deviceNotFoundCode, DEVICE_NOT_FOUND[ctx.deviceNotFoundCode]);
 }
 
 // ---- reading request bodies (every field is checked against the guide's "maximum length") ----
 
-function object(body: Body, key: string, required: boolean): Body | undefined {
+export function object(body: Body, key: string, required: boolean): Body | undefined {
   const value = body[key];
   if (value === undefined || value === null) {
     if (required) throw OPEN.verification(`${key} is required`);
@@ -26,7 +33,7 @@ function object(body: Body, key: string, required: boolean): Body | undefined {
   return value as Body;
 }
 
-function text(body: Body, key: string, opts: { required?: boolean; max: number; path?: string }): string | undefined {
+export function text(body: Body, key: string, opts: { required?: boolean; max: number; path?: string }): string | undefined {
   const name = opts.path ? `${opts.path}.${key}` : key;
   const value = body[key];
   if (value === undefined || value === null || value === "") {
@@ -40,7 +47,7 @@ function text(body: Body, key: string, opts: { required?: boolean; max: number; 
   return s;
 }
 
-function flag(body: Body, key: string, path: string, fallback: boolean): boolean {
+export function flag(body: Body, key: string, path: string, fallback: boolean): boolean {
   const value = body[key];
   if (value === undefined || value === null || value === "") return fallback;
   if (value === "1" || value === 1) return true;
@@ -117,8 +124,9 @@ export function addDevice(body: Body, ctx: MethodContext): unknown {
 
   if (importTo && flag(importTo, "enable", "importToArea", false) && areaId === undefined) {
     // "When area ID is empty, the area will be created according to device name." (A.3.105)
-    areaId = newId();
-    ctx.store.areas.set(areaId, name);
+    // Assumed at the top level, and reused when a top-level area already has that name.
+    const existing = [...ctx.store.areas.values()].find((a) => a.parentId === ROOT_AREA && a.name === name);
+    areaId = (existing ?? ctx.store.addArea(name)).id;
   }
   const device: AddedDevice = {
     id: newId(),
@@ -136,9 +144,10 @@ export function addDevice(body: Body, ctx: MethodContext): unknown {
       name: `Camera ${String(i + 1).padStart(2, "0")}`,
       no: i + 1,
       online: physical!.online,
-      ...(areaId !== undefined ? { areaId } : {}),
     })),
   };
+  // Importing makes every channel a logical resource of the area, named like the channel.
+  if (areaId !== undefined) for (const channel of device.cameraChannels) ctx.store.importChannel(channel, areaId, channel.name);
   ctx.store.added.set(device.id, device);
   return {
     addDeviceResponse: {
@@ -160,7 +169,7 @@ export function updateDevice(body: Body, ctx: MethodContext): void {
   const password = text(info, "password", { max: 16, path: "deviceInfo" });
   const tz = timeZone(body, ctx, false);
   const device = ctx.store.added.get(id);
-  if (!device) throw OPEN.deviceDoesNotExist();
+  if (!device) throw deviceNotFound(ctx);
   device.name = name;
   if (userName !== undefined) device.userName = userName;
   if (password !== undefined) device.password = password;
@@ -172,8 +181,9 @@ export function updateDevice(body: Body, ctx: MethodContext): void {
 
 /**
  * devicedetail/get (5.2.1): the device with that serial on the account, shaped like the guide's
- * example (channel numbers and states as strings, `onlineStatus` a number). A serial that is not on
- * the account: OPEN000501 "Device does not exist" (or, with `detailNotFound: "empty"`, no `device`).
+ * example (channel numbers and states as strings, `onlineStatus` a number), each channel with the
+ * area it is imported into (empty id and name when it is in none). A serial that is not on the
+ * account: "device does not exist" (VMS021307 by default; with `detailNotFound: "empty"`, no `device`).
  * The guide caps deviceSerialNo at 16 characters while devices/add takes 30; the emulator accepts
  * any serial it could have added.
  */
@@ -182,11 +192,11 @@ export function deviceDetail(body: Body, ctx: MethodContext): unknown {
   const device = ctx.store.addedBySerial(serialNo);
   if (!device) {
     if (ctx.detailNotFound === "empty") return {};
-    throw OPEN.deviceDoesNotExist();
+    throw deviceNotFound(ctx);
   }
   const physical = ctx.store.physical.get(serialNo);
   const online = physical?.online ?? false;
-  const area = (areaId?: string) => ({ id: areaId ?? "", name: areaId ? (ctx.store.areas.get(areaId) ?? "") : "" });
+  const area = (areaId?: string) => ({ id: areaId ?? "", name: areaId ? (ctx.store.areas.get(areaId)?.name ?? "") : "" });
   return {
     device: {
       baseInfo: {
@@ -217,8 +227,10 @@ export function deviceDetail(body: Body, ctx: MethodContext): unknown {
 }
 
 /**
- * devices/delete (5.2.1): every id must be a device of the given category on the account, or the
- * call fails with OPEN000501 and deletes nothing (the guide does not say; all-or-nothing assumed).
+ * devices/delete (5.2.1): every id must be a device on the account ("device does not exist",
+ * VMS021307 by default) of the given category (VMS021309 "Incorrect device type"), or the call
+ * fails and deletes nothing (the guide does not say; all-or-nothing assumed). The device's logical
+ * resources (channels imported into areas) go with it.
  */
 export function deleteDevices(body: Body, ctx: MethodContext): void {
   const ids = body["deviceID"];
@@ -228,23 +240,36 @@ export function deleteDevices(body: Body, ctx: MethodContext): void {
   const deviceCategory = category(body, "deviceCategory");
   for (const id of ids as string[]) {
     const device = ctx.store.added.get(id);
-    if (!device || device.category !== deviceCategory) throw OPEN.deviceDoesNotExist();
+    if (!device) throw deviceNotFound(ctx);
+    if (device.category !== deviceCategory) throw VMS.incorrectDeviceType();
   }
   for (const id of ids as string[]) ctx.store.added.delete(id);
 }
 
-/** devices/get (5.2.1): a page of the account's devices, optionally of one category, fuzzy-matched by name, serial or version. */
-export function listDevices(body: Body, ctx: MethodContext): unknown {
+/** pageIndex (from 1) and pageSize (1–500, else OPEN000025) of a list request. */
+export function paging(body: Body): { pageIndex: number; pageSize: number } {
   const pageIndex = Number(body["pageIndex"]);
   const pageSize = Number(body["pageSize"]);
   if (!Number.isInteger(pageIndex) || pageIndex < 1) throw OPEN.verification("pageIndex must be a whole number from 1");
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
-    throw new HikError("OPEN000025", "Number of records on each page exceeded limit.");
-  }
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) throw OPEN.pageSizeOverLimit();
+  return { pageIndex, pageSize };
+}
+
+/**
+ * devices/get (5.2.1): a page of the account's devices in the order they were added, optionally
+ * of one category, in one area (a device is in an area when one of its channels is), or
+ * fuzzy-matched by name, serial or version. `totalCount` is the number of matching devices (the
+ * guide's table calls it pages, its example shows a record count).
+ */
+export function listDevices(body: Body, ctx: MethodContext): unknown {
+  const { pageIndex, pageSize } = paging(body);
   const wanted = text(body, "deviceCategory", { max: 32 });
+  const inArea = text(body, "areaID", { max: 32 });
+  if (inArea !== undefined && !ctx.store.areas.has(inArea)) throw OPEN.areaDoesNotExist();
   const matchKey = text(object(body, "filter", false) ?? {}, "matchKey", { max: 128, path: "filter" });
   const all = [...ctx.store.added.values()].filter((d) => {
     if (wanted !== undefined && d.category !== wanted) return false;
+    if (inArea !== undefined && !d.cameraChannels.some((c) => c.areaId === inArea)) return false;
     if (matchKey === undefined) return true;
     const version = ctx.store.physical.get(d.serialNo)?.firmwareVersion ?? "";
     return [d.name, d.serialNo, version].some((s) => s.includes(matchKey));

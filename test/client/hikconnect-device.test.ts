@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/core/config";
+import { ResourceInitError } from "../../provider/core/errors";
 import { DECLARED_KEY } from "../../provider/core/resource";
+import { HikConnectClient } from "../../provider/hikconnect/client";
+import { DEVICE_GONE_CODES } from "../../provider/hikconnect/codes";
 import { hikDevice } from "../../provider/hikconnect/device";
 import { startSandbox, type RunningSandbox } from "../../sandbox";
 import { FRONT_DOOR, PHYSICAL } from "../fixtures/hikconnect-devices";
@@ -8,15 +11,22 @@ import { FRONT_DOOR, PHYSICAL } from "../fixtures/hikconnect-devices";
 /** The resource's own methods (what the host calls), against the emulator, without the host. */
 const SECRET_KEY = "test-only-hik-sk-client";
 let sandbox: RunningSandbox;
+let config: Record<string, string>;
 const emulator = () => sandbox.hikconnect.emulator;
 const routes = () => emulator().log.entries().map((e) => e.route);
+/**
+ * One provider process serves one pulumi command; a list read during one refresh answers that
+ * refresh's reads for a few seconds. Tests that change the emulator behind the client's back
+ * between two refreshes start the second one as a new process would: with no list in hand.
+ */
+const nextCommand = () => HikConnectClient.fromConfig().devices.invalidate();
 
 beforeAll(async () => {
   sandbox = await startSandbox({
     // Not about the limit (hikconnect-concurrency.test.ts is): emulator and provider at 100/s.
     hikconnect: { secretKey: SECRET_KEY, emulator: { physicalDevices: PHYSICAL, rateLimit: { limit: 100 } } },
   });
-  const config: Record<string, string> = {
+  config = {
     "hikconnect:url": sandbox.hikconnect.url,
     "hikconnect:appKey": sandbox.hikconnect.appKey,
     "hikconnect:secretKey": SECRET_KEY,
@@ -31,6 +41,7 @@ beforeEach(() => {
   for (const device of emulator().devices.list()) emulator().devices.delete(device.id);
   emulator().log.clear();
   emulator().faults.clear();
+  nextCommand();
 });
 
 async function checked(inputs: Record<string, unknown>, olds: Record<string, unknown> = {}) {
@@ -78,18 +89,55 @@ describe("hikDevice against the emulator", () => {
     expect(emulator().devices.bySerial("Q00000002")!.cameraChannels.map((c) => c.areaId)).toEqual([areaId, areaId, areaId, areaId]);
   });
 
-  it("refreshes by serial, shows drift, and reports gone a device deleted or re-added under another id", async () => {
+  it("refreshes from one devices/get page, shows drift, and reports gone a device deleted or re-added under another id", async () => {
     const { id, outs } = await create();
     emulator().log.clear();
     emulator().devices.patch(id, { name: "Renamed in portal", timeZoneId: "19" });
     const read = await hikDevice.read(id, outs);
     expect(read.inputs).toMatchObject({ name: "Renamed in portal", timeZoneId: "19", password: "test-only-pw1", verifyCode: "TESTAA" });
-    expect(routes()).toEqual(["devicedetail/get"]);
+    expect(read.props).toMatchObject({ cameraChannels: outs["cameraChannels"] });
+    // Name, category, time zone, model, firmware and online state are all on the list.
+    expect(routes()).toEqual(["devices/get"]);
     emulator().devices.delete(id);
+    nextCommand();
+    emulator().log.clear();
     expect(await hikDevice.read(id, outs)).toEqual({});
+    // Missing from the list: confirmed by serial before it is called gone.
+    expect(routes()).toEqual(["devices/get", "devicedetail/get"]);
     const again = await create();
     expect(again.id).not.toBe(id);
     expect(await hikDevice.read(id, outs)).toEqual({});
+  });
+
+  it("reads the channels again (devicedetail/get) only for a device whose online state, model or firmware changed", async () => {
+    const { id, outs } = await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" });
+    emulator().devices.setOnline("Q00000002", false);
+    try {
+      emulator().log.clear();
+      const read = await hikDevice.read(id, outs);
+      expect(read.props).toMatchObject({ online: false, cameraChannels: [{ online: false }, { online: false }, { online: false }, { online: false }] });
+      expect(routes()).toEqual(["devices/get", "devicedetail/get"]);
+      nextCommand();
+      emulator().log.clear();
+      expect((await hikDevice.read(id, read.props!)).props).toEqual(read.props);
+      expect(routes()).toEqual(["devices/get"]);
+    } finally {
+      emulator().devices.setOnline("Q00000002", true);
+    }
+  });
+
+  it("with hikconnect:refreshChannels always, reads every device's channels", async () => {
+    const { id, outs } = await create();
+    setStackConfig({ get: (k) => ({ ...config, "hikconnect:refreshChannels": "always" })[k] });
+    try {
+      const ch = emulator().devices.get(id)!.cameraChannels[0]!;
+      emulator().devices.patchChannel(ch.id, { name: "Renamed on the device" });
+      emulator().log.clear();
+      expect((await hikDevice.read(id, outs)).props).toMatchObject({ cameraChannels: [{ id: ch.id, name: "Renamed on the device" }] });
+      expect(routes()).toEqual(["devices/get", "devicedetail/get"]);
+    } finally {
+      setStackConfig({ get: (k) => config[k] });
+    }
   });
 
   it("updates in place with devices/update: the name always, the rest only when changed", async () => {
@@ -121,14 +169,117 @@ describe("hikDevice against the emulator", () => {
     expect(await hikDevice.diff(id, outs, later)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("deletes; deleting a device that is already gone succeeds", async () => {
+  it("deletes; deleting a device that is already gone (VMS021307) succeeds after making sure", async () => {
     const { id, outs } = await create();
     emulator().log.clear();
     await hikDevice.delete(id, outs);
     expect(emulator().devices.list()).toEqual([]);
     expect(emulator().log.entries("devices/delete")[0]!.params).toEqual({ deviceID: [id], deviceCategory: "encodingDevice" });
+    expect(routes()).toEqual(["devices/delete"]);
     await expect(hikDevice.delete(id, outs)).resolves.toBeUndefined();
-    expect(routes()).toEqual(["devices/delete", "devices/delete"]);
+    // The second delete answers VMS021307; the device is looked up by serial (VMS021307 again) to be sure.
+    expect(routes()).toEqual(["devices/delete", "devices/delete", "devicedetail/get"]);
+  });
+
+  it("keeps a device whose delete is refused while it is still there (a wrong category), naming the code", async () => {
+    const { id, outs } = await create();
+    await expect(hikDevice.delete(id, { ...outs, category: "alarmDevice" })).rejects.toThrow(/devices\/delete failed: Incorrect device type\. \(VMS021309\)/);
+    expect(emulator().devices.get(id)).toBeDefined();
+  });
+});
+
+describe("hikDevice: the bugs of issue 13", () => {
+  it("destroys a device whose delete was applied but answered too late: the retry's VMS021307 is success", async () => {
+    const { id, outs } = await create();
+    emulator().log.clear();
+    emulator().faults.set("devices/delete", { drop: "after", times: 1 });
+    await expect(hikDevice.delete(id, outs)).resolves.toBeUndefined();
+    expect(emulator().devices.list()).toEqual([]);
+    expect(routes()).toEqual(["devices/delete", "devices/delete", "devicedetail/get"]);
+  });
+
+  it.each(DEVICE_GONE_CODES)("reads a device removed outside Pulumi as gone and deletes it as done when the platform says %s", async (code) => {
+    const { id, outs } = await create();
+    emulator().devices.delete(id);
+    const gone = { status: 200, body: { errorCode: code, message: "Device does not exist." } };
+    emulator().faults.set("devicedetail/get", gone);
+    nextCommand();
+    expect(await hikDevice.read(id, outs)).toEqual({});
+    emulator().faults.set("devices/delete", { ...gone, times: 1 });
+    await expect(hikDevice.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  it("looks the device up after a lost add on any attempt: a refused first add and a late-answered second one make one device, in the state", async () => {
+    await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" }); // token in hand
+    emulator().log.clear();
+    emulator().faults.set("devicedetail/get", { latencyMs: 0 }); // keeps the "*" fault off the look-ups
+    emulator().faults.set("*", { drop: "after", times: 1 }); // the second add: applied, answer lost
+    emulator().faults.set("devices/add", { drop: "before", times: 1 }); // the first add: never applied
+    const { id } = await create();
+    expect(id).toBe(emulator().devices.bySerial("Q00000001")!.id);
+    expect(emulator().log.entries().map((e) => [e.route, e.faults?.[0] ?? "ok"])).toEqual([
+      ["devices/add", "drop-before"],
+      ["devicedetail/get", "ok"], // not there: the first add never took effect, so it is sent again
+      ["devices/add", "drop-after"],
+      ["devicedetail/get", "ok"], // there: ours, kept in the state
+      ["devicedetail/get", "ok"], // the read-back
+    ]);
+  });
+
+  it("takes an EVZ20017 after any lost add of ours as our own device, even on a third attempt", async () => {
+    await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" });
+    emulator().log.clear();
+    // Two look-ups that do not see the device yet (a lagging read), then the real answer.
+    emulator().faults.set("devicedetail/get", { status: 200, body: { errorCode: "VMS021307", message: "The device does not exist." }, times: 2 });
+    emulator().faults.set("*", { drop: "after", times: 1 });
+    emulator().faults.set("devices/add", { drop: "before", times: 1 });
+    const { id } = await create();
+    expect(id).toBe(emulator().devices.bySerial("Q00000001")!.id);
+    expect(emulator().devices.list()).toHaveLength(2);
+    // add (never applied) → not found → add (applied, lost) → not found yet → add: EVZ20017 → found: ours.
+    expect(routes()).toEqual(["devices/add", "devicedetail/get", "devices/add", "devicedetail/get", "devices/add", "devicedetail/get", "devicedetail/get"]);
+  });
+
+  it("ends pending when the look-up after a lost add fails too, and the next up takes the device without adding it again", async () => {
+    await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" });
+    emulator().faults.set("devices/add", { drop: "after", times: 1 });
+    emulator().faults.set("devicedetail/get", { status: 500, body: "down" });
+    const inputs = await checked(FRONT_DOOR);
+    const error = await hikDevice.create(inputs).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceInitError);
+    const pending = error as ResourceInitError;
+    expect(pending.id).toMatch(/^pending:/);
+    expect(pending.message).toMatch(/the next `pulumi up` \(or `pulumi refresh`\) finds the object by serialNo/);
+    expect(pending.message).not.toContain("TESTAA");
+    emulator().faults.clear();
+    // The next `pulumi up`: the placeholder is replaced, and the create finds the device by serial.
+    emulator().log.clear();
+    expect((await hikDevice.diff(pending.id, pending.properties, inputs)).replaces).toEqual(["serialNo"]);
+    const resolved = await hikDevice.create(inputs);
+    expect(resolved.id).toBe(emulator().devices.bySerial("Q00000001")!.id);
+    expect(routes()).not.toContain("devices/add");
+    await hikDevice.delete(pending.id, pending.properties); // the engine deletes the placeholder: nothing to do
+    expect(emulator().devices.bySerial("Q00000001")).toBeDefined();
+  });
+
+  it("ends pending, without adding again, when the lost add may still be running (a timeout) and the device is not there yet", async () => {
+    await create({ ...FRONT_DOOR, serialNo: "Q00000002", verifyCode: "TESTBB" });
+    setStackConfig({ get: (k) => ({ ...config, "hikconnect:timeoutSeconds": "1" })[k] });
+    try {
+      emulator().log.clear();
+      emulator().faults.set("devices/add", { latencyMs: 2500, times: 1 });
+      const error = await hikDevice.create(await checked(FRONT_DOOR)).catch((e: unknown) => e);
+      expect((error as ResourceInitError).id).toMatch(/^pending:/);
+      expect((error as Error).message).toMatch(/may still be running/);
+      expect(emulator().devices.bySerial("Q00000001")).toBeUndefined(); // not yet
+      for (let waited = 0; !emulator().devices.bySerial("Q00000001") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      expect(emulator().devices.bySerial("Q00000001")).toBeDefined(); // it was, and the next refresh finds it
+      expect(routes().filter((r) => r === "devices/add")).toHaveLength(1); // never sent twice
+      const refreshed = await hikDevice.read((error as ResourceInitError).id, (error as ResourceInitError).properties);
+      expect(refreshed.id).toBe(emulator().devices.bySerial("Q00000001")!.id);
+    } finally {
+      setStackConfig({ get: (k) => config[k] });
+    }
   });
 });
 
@@ -147,9 +298,16 @@ describe("hikDevice: failed adds, lost answers, tokens", () => {
     expect(emulator().devices.list()).toEqual([]);
   });
 
-  it("fails with EVZ20017 for a device already on the account", async () => {
-    await create();
-    await expect(create()).rejects.toThrow(/could not add device Q00000001 \(EVZ20017\): the device is already added to this account/);
+  it("refuses a device already on the account (EVZ20017), naming its id and how to adopt it", async () => {
+    const { id } = await create();
+    emulator().log.clear();
+    const error = (await create().catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(
+      `Hik-Connect already has device Q00000001 on this account (id ${id}, "Front door") (EVZ20017); refusing to add it twice. To manage it with this ` +
+        `program, add the resource option \`{ adoptExisting: true }\` (or \`{ import: "${id}" }\`); otherwise change serialNo.`,
+    );
+    // No look-up before the add: the platform's refusal is definite.
+    expect(routes()).toEqual(["devices/add", "devicedetail/get"]);
   });
 
   it("finds the device when the devices/add answer is lost, instead of adding it twice", async () => {
@@ -216,7 +374,8 @@ describe("hikDevice: failed adds, lost answers, tokens", () => {
     const reads = await Promise.all(Array.from({ length: 4 }, () => hikDevice.read(id, outs)));
     expect(reads.every((r) => r.id === id)).toBe(true);
     expect(routes().filter((r) => r === "token/get")).toHaveLength(1);
-    expect(routes().filter((r) => r === "devicedetail/get")).toHaveLength(8);
+    // Four reads together: one devices/get, refused with the dead token and repeated once.
+    expect(routes().filter((r) => r === "devices/get")).toHaveLength(2);
   });
 });
 

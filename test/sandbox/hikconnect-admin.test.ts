@@ -22,6 +22,17 @@ describe("Hik-Connect emulator admin routes and faults", () => {
     expect((await admin(hik.url, "POST", "tokens/revoke", { code: "OPEN000001" })).status).toBe(400);
   });
 
+  it("adds areas and deletes them as the portal would (the OpenAPI cannot delete an area)", async () => {
+    const site = (await admin(hik.url, "POST", "areas", { name: "Portal site" })).json as { id: string };
+    expect(site).toMatchObject({ name: "Portal site", parentId: "-1" });
+    const sub = (await admin(hik.url, "POST", "areas", { name: "Entrance", parentId: site.id })).json as { id: string };
+    expect((await admin(hik.url, "POST", "areas", { name: "x", parentId: "f".repeat(32) })).status).toBe(404);
+    expect((await admin(hik.url, "POST", "areas", {})).status).toBe(400);
+    expect((await admin(hik.url, "GET", "state")).json).toMatchObject({ areas: [{ id: site.id }, { id: sub.id, parentId: site.id }] });
+    expect((await admin(hik.url, "DELETE", `areas/${site.id}`)).json).toEqual({ ok: true });
+    expect(hik.emulator.devices.areas()).toEqual([]); // its sub-areas go with it
+  });
+
   it("injects faults by route name on either server (a lost add answer still adds the device)", async () => {
     const { token, area } = await session(hik.url);
     hik.emulator.faults.set("devices/add", { drop: "after", times: 1 });

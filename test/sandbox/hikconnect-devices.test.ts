@@ -108,16 +108,45 @@ describe("devicedetail/get, devices/update, devices/delete, devices/get", () => 
     expect(updated.json).toEqual({ errorCode: "0" });
     expect(hik.emulator.devices.get(id)).toMatchObject({ name: "hall", userName: "admin", password: "test-pw-1", timeZoneId: "19", applyTimeZoneToDevice: false });
     const unknown = await callArea(area, token, "devices/update", { deviceInfo: { id: "0".repeat(32), name: "x" } });
-    expect(unknown.json?.errorCode).toBe("OPEN000501");
+    expect(unknown.json).toEqual({ errorCode: "VMS021307", message: "The device does not exist." });
   });
 
-  it("deletes by id and category; an id not on the account answers OPEN000501; the serial then reads as missing", async () => {
+  it("deletes by id and category: a wrong category answers VMS021309, an id not on the account VMS021307 (the guide's code); the serial then reads as missing", async () => {
     const { token, area } = await add("T00000001", "AAAAAA");
     const id = hik.emulator.devices.bySerial("T00000001")!.id;
-    expect((await callArea(area, token, "devices/delete", { deviceID: [id], deviceCategory: "alarmDevice" })).json?.errorCode).toBe("OPEN000501");
+    expect((await callArea(area, token, "devices/delete", { deviceID: [id], deviceCategory: "alarmDevice" })).json).toEqual({ errorCode: "VMS021309", message: "Incorrect device type." });
     expect((await callArea(area, token, "devices/delete", { deviceID: [id], deviceCategory: "encodingDevice" })).json).toEqual({ errorCode: "0" });
-    expect((await callArea(area, token, "devices/delete", { deviceID: [id], deviceCategory: "encodingDevice" })).json?.errorCode).toBe("OPEN000501");
-    expect((await callArea(area, token, "devicedetail/get", { deviceSerialNo: "T00000001" })).json).toEqual({ errorCode: "OPEN000501", message: "Device does not exist." });
+    expect((await callArea(area, token, "devices/delete", { deviceID: [id], deviceCategory: "encodingDevice" })).json).toEqual({ errorCode: "VMS021307", message: "The device does not exist." });
+    expect((await callArea(area, token, "devicedetail/get", { deviceSerialNo: "T00000001" })).json).toEqual({ errorCode: "VMS021307", message: "The device does not exist." });
+  });
+
+  it.each(["OPEN000501", "CCF021307", "CCF038065", "VMS000003", "EVZ20002"] as const)("answers %s for a missing device when set to (the guide lists each)", async (code) => {
+    const other = new HikConnectEmulator({ appKey: APP_KEY, secretKey: SECRET_KEY, physicalDevices: DEVICES, deviceNotFoundCode: code });
+    const url = await other.start();
+    try {
+      const { token, area } = await session(url);
+      expect((await callArea(area, token, "devicedetail/get", { deviceSerialNo: "T00000001" })).json?.errorCode).toBe(code);
+      expect((await callArea(area, token, "devices/delete", { deviceID: ["0".repeat(32)], deviceCategory: "encodingDevice" })).json?.errorCode).toBe(code);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("removes a deleted device's cameras from their areas", async () => {
+    const { token, area } = await add("T00000002", "BBBBBB", { importToArea: { enable: "1", areaID: "" } });
+    expect(hik.emulator.devices.cameras()).toHaveLength(4);
+    const id = hik.emulator.devices.bySerial("T00000002")!.id;
+    await callArea(area, token, "devices/delete", { deviceID: [id], deviceCategory: "encodingDevice" });
+    expect(hik.emulator.devices.cameras()).toEqual([]);
+  });
+
+  it("lists devices of one area (those with a channel in it)", async () => {
+    const { token, area } = await add("T00000002", "BBBBBB", { importToArea: { enable: "1", areaID: "" } });
+    await callArea(area, token, "devices/add", addBody("T00000005", "EEEEEE"));
+    const areaId = hik.emulator.devices.areas()[0]!.id;
+    const page = await callArea(area, token, "devices/get", { pageIndex: 1, pageSize: 10, areaID: areaId });
+    expect((page.json?.data as { device: Array<{ serialNo: string }> }).device.map((d) => d.serialNo)).toEqual(["T00000002"]);
+    expect((await callArea(area, token, "devices/get", { pageIndex: 1, pageSize: 10, areaID: "f".repeat(32) })).json?.errorCode).toBe("OPEN000031");
   });
 
   it("lists devices a page at a time, filtered by category and fuzzy key", async () => {

@@ -38,7 +38,7 @@ describe("Hik-Connect emulator: token/get (5.1.1) on the region server", () => {
     expect((await send(`${area}/api/hccgw/platform/v1/token/get`, { method: "POST" })).status).toBe(404);
     expect((await callArea(hik.url, token, "devicedetail/get", { deviceSerialNo: "T00000001" })).status).toBe(404);
     const onArea = await callArea(area, token, "devicedetail/get", { deviceSerialNo: "T00000001" });
-    expect(onArea.json?.errorCode).toBe("OPEN000501");
+    expect(onArea.json?.errorCode).toBe("VMS021307");
     expect(hik.emulator.log.entries().map((e) => [e.route, e.listener])).toEqual([
       ["token/get", undefined],
       [null, "area"],
