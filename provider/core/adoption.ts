@@ -141,7 +141,10 @@ export function isPendingId(id: string): boolean {
 const expected = new Map<string, { pendingId: string; pending: PendingCreate }>();
 const resolved = new Set<string>();
 
-const markerKey = (token: string, key: Record<string, unknown>) => `${token}\u0000${JSON.stringify(key)}`;
+// Keys in a fixed order: a pending create's key comes back from the state with its fields sorted
+// (a protobuf Struct), the new create's in the natural key's order.
+const markerKey = (token: string, key: Record<string, unknown>) =>
+  `${token}\u0000${JSON.stringify(Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))}`;
 
 export function expectResolution(token: string, id: string, pending: PendingCreate): void {
   expected.set(markerKey(token, pending.key), { pendingId: id, pending });
