@@ -83,13 +83,6 @@ export type FindCriteria = Partial<Record<(typeof FIND_PARAMS)[number], BillingA
  */
 export const SECRET_COLUMN = /psw|pwd|pass|secret|token/i;
 
-/**
- * Batches of at most this many IDs read by ID; larger ones read the whole list. Measured against the
- * sandbox with 10,000 homes (bench/run.ts prints it): one CLN_HOME_LIST of everything costs about
- * as much as eight by ID, so a create's read-back (one ID) or a small refresh asks by ID, and a
- * refresh wave (up to `--parallel` IDs at once) reads the list once for all of them.
- */
-export const SMALL_BATCH = 8;
 
 /**
  * Assumed (undocumented): how the billing words a refused login or password. Errors that match
@@ -105,9 +98,9 @@ const AUTH_ERROR = /парол|password|логин|login|имя пользова
  * never puts a query string in a message, and every message is redacted besides.
  */
 export class BillingClient {
-  /** Homes by ID, coalesced: one CLN_HOME_LIST for the reads that arrive together (see records.ts). */
+  /** Homes by ID: refresh reads coalesced into one CLN_HOME_LIST, writes' reads by ID (see records.ts). */
   readonly homes: RecordReader<BillingRow>;
-  /** Switches by ID, coalesced the same way through CLN_SWITCH_LIST; rows without the passwords. */
+  /** Switches the same way through CLN_SWITCH_LIST; rows without the passwords. */
   readonly switches: RecordReader<BillingRow>;
 
   constructor(
@@ -119,8 +112,8 @@ export class BillingClient {
       contractNumberSearch?: "exact" | "substring" | "like";
     },
   ) {
-    this.homes = recordReader({ idOf: rowId, smallBatch: SMALL_BATCH, one: (id) => this.listHomes(id), all: () => this.listHomes() });
-    this.switches = recordReader({ idOf: rowId, smallBatch: SMALL_BATCH, one: (id) => this.listSwitches({ id }), all: () => this.listSwitches() });
+    this.homes = recordReader({ idOf: rowId, one: (id) => this.listHomes(id), all: () => this.listHomes() });
+    this.switches = recordReader({ idOf: rowId, one: (id) => this.listSwitches({ id }), all: () => this.listSwitches() });
   }
 
   /** A client for the configured billing (stack config or environment), shared per process. */

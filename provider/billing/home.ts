@@ -217,9 +217,9 @@ function columnsOfRow(row: BillingRow): Partial<HomeColumns> {
 }
 
 /** The home by ID, asked of the billing now (not from a shared list): what an edit builds on. */
-async function findRow(client: BillingClient, id: number): Promise<BillingRow | undefined> {
-  // Filtered here too: the document does not promise that P_ID narrows the list.
-  return (await client.listHomes(id)).find((row) => row["id"] === String(id));
+function findRow(client: BillingClient, id: number): Promise<BillingRow | undefined> {
+  // Filtered by ID again: the document does not promise that P_ID narrows the list.
+  return client.homes.fresh(id);
 }
 
 /** A CLN_HOME_LIST row as inputs (for reads, discover, and `getHomes`). */
@@ -255,7 +255,7 @@ export function dateOf(value: string): string {
 }
 
 async function readOrFail(client: BillingClient, id: number): Promise<Outputs> {
-  const row = await client.homes.get(id);
+  const row = await client.homes.fresh(id);
   if (!row) throw goneError(id);
   return toOutputs(row);
 }

@@ -34,14 +34,13 @@ describe("IPv4 ↔ the billing's INTEGER (network byte order, signed 32-bit)", (
   });
 });
 
-describe("recordReader: reads that arrive together share one list; small batches ask by ID", () => {
+describe("recordReader: reads that arrive together share one list; a lone read and a write's read ask by ID", () => {
   type Row = { id: string; v: string };
-  const setup = (rows: Row[], smallBatch = 3) => {
+  const setup = (rows: Row[]) => {
     const calls: string[] = [];
     let clock = 0;
     const reader = recordReader<Row>({
       idOf: (row) => Number(row.id),
-      smallBatch,
       now: () => clock,
       one: async (id) => {
         calls.push(`one ${id}`);
@@ -53,46 +52,55 @@ describe("recordReader: reads that arrive together share one list; small batches
         return [...rows];
       },
     });
-    return { reader, calls, tick: (ms: number) => (clock += ms) };
+    return { reader, calls, rows, tick: (ms: number) => (clock += ms) };
   };
-  const rows = Array.from({ length: 20 }, (_, i) => ({ id: String(i + 1), v: `v${i + 1}` }));
+  const rows = () => Array.from({ length: 20 }, (_, i) => ({ id: String(i + 1), v: `v${i + 1}` }));
 
-  it("answers 20 concurrent reads with one list call, each with its own record; a missing one is undefined", async () => {
-    const { reader, calls } = setup(rows);
-    const got = await Promise.all([...rows.map((r) => reader.get(Number(r.id))), reader.get(99)]);
-    expect(got.map((r) => r?.v)).toEqual([...rows.map((r) => r.v), undefined]);
-    expect(calls).toEqual(["all"]);
+  it("answers 20 concurrent reads with one list call, each with its own record; one missing from the list is asked by ID, then undefined", async () => {
+    const { reader, calls } = setup(rows());
+    const got = await Promise.all([...rows().map((r) => reader.get(Number(r.id))), reader.get(99)]);
+    expect(got.map((r) => r?.v)).toEqual([...rows().map((r) => r.v), undefined]);
+    expect(calls).toEqual(["all", "one 99"]);
   });
 
-  it("asks a small batch by ID, never taking a neighbour (1 vs 10–19) for the record", async () => {
-    const { reader, calls } = setup(rows);
-    expect((await Promise.all([reader.get(1), reader.get(2)])).map((r) => r?.id)).toEqual(["1", "2"]);
-    expect(calls.sort()).toEqual(["one 1", "one 2"]);
+  it("asks a lone read by ID, never taking a neighbour (1 vs 10–19) for the record", async () => {
+    const { reader, calls } = setup(rows());
+    expect((await reader.get(1))?.id).toBe("1");
+    expect((await reader.fresh(2))?.id).toBe("2");
+    expect(calls).toEqual(["one 1", "one 2"]);
   });
 
-  it("reuses a fresh list for later small batches, until it is old or a write invalidates it", async () => {
-    const { reader, calls, tick } = setup(rows);
-    await Promise.all(rows.slice(0, 5).map((r) => reader.get(Number(r.id))));
+  it("answers later reads from the list for 30 s, and finds by ID what was added after it", async () => {
+    const { reader, calls, rows: live, tick } = setup(rows());
+    await Promise.all([reader.get(1), reader.get(2)]);
     await reader.get(7);
-    tick(2999);
+    live.push({ id: "21", v: "late" });
+    expect((await reader.get(21))?.v).toBe("late");
+    tick(29_999);
     await reader.get(8);
-    expect(calls).toEqual(["all"]);
-    reader.invalidate();
+    expect(calls).toEqual(["all", "one 21"]);
+    tick(2);
     await reader.get(9);
-    expect(calls).toEqual(["all", "one 9"]);
-    await reader.all();
-    tick(3001);
-    await reader.get(10);
-    expect(calls).toEqual(["all", "one 9", "all", "one 10"]);
+    expect(calls).toEqual(["all", "one 21", "one 9"]);
   });
 
-  it("does not reuse a list that was being fetched when a write invalidated it", async () => {
-    const { reader, calls } = setup(rows);
+  it("forgets the list on a write; a list fetched while the write happened is not reused", async () => {
+    const { reader, calls } = setup(rows());
+    await Promise.all([reader.get(1), reader.get(2)]);
+    reader.invalidate();
+    await reader.get(3);
     const listing = reader.all();
     reader.invalidate();
     await listing;
-    await reader.get(3);
-    expect(calls).toEqual(["all", "one 3"]);
+    await reader.get(4);
+    expect(calls).toEqual(["all", "one 3", "all", "one 4"]);
+  });
+
+  it("never reads a write's record from the list (fresh)", async () => {
+    const { reader, calls } = setup(rows());
+    await Promise.all([reader.get(1), reader.get(2)]);
+    await reader.fresh(5);
+    expect(calls).toEqual(["all", "one 5"]);
   });
 });
 
