@@ -55,9 +55,15 @@ export const resources: readonly ResourceEntry[] = [
   { className: "VsaasOrganization", token: "vsaas:Organization", module: "vsaas/organization" },
   { className: "HikDevice", token: "hikconnect:Device", module: "hikconnect/device" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
+  { className: "BillingSwitch", token: "billing:Switch", module: "billing/switch" },
 ];
 
-export const functions: readonly FunctionEntry[] = [];
+export const functions: readonly FunctionEntry[] = [
+  { vendor: "billing", name: "findSubscribers", module: "billing/functions" },
+  { vendor: "billing", name: "getSubscriber", module: "billing/functions" },
+  { vendor: "billing", name: "getHomes", module: "billing/functions" },
+  { vendor: "billing", name: "getSwitches", module: "billing/functions" },
+];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */
 export function exportName(entry: ResourceEntry): string {
