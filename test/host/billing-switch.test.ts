@@ -3,6 +3,7 @@ import { ipToInteger, type RunningSandbox } from "../../sandbox";
 import { SWITCH_CREATE_CALLS, SWITCH_DELETE_CALLS, SWITCH_INPUTS, SWITCH_READ_CALLS, SWITCH_UPDATE_CALLS } from "../fixtures/billing-switch";
 import { useHostFixture, withInputs } from "../harness/host-fixture";
 import { MiniEngine, type ResourceDescriptor } from "../harness/mini-engine";
+import type { Registration } from "../harness/program-under-mocks";
 import { UNKNOWN, type ProviderHost } from "../harness/provider-host";
 
 /**
@@ -42,9 +43,10 @@ describe("BillingSwitch through the provider host", () => {
   let registrations: ResourceDescriptor[];
 
   it("serializes a small provider with no credentials, passwords or endpoints", async () => {
-    registrations = await program();
-    expect(registrations.map((r) => r.type)).toEqual([HOME, SWITCH]);
-    const sw = registrations[1]!;
+    const example: Registration[] = await program();
+    registrations = example;
+    expect(example.map((r) => r.type)).toEqual([HOME, SWITCH]);
+    const sw = example[1]!;
     expect(sw.providerSize).toBeLessThan(4096);
     for (const leak of [PASSWORD, SNMP, SSH, sandbox.billing.url, "CLN_SWITCH_EDIT"]) expect(sw.provider).not.toContain(leak);
     expect(sw.secretInputKeys).toEqual(["pswSnmp", "pswSsh"]);
