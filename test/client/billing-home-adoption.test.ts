@@ -138,6 +138,16 @@ describe("refresh of many homes", () => {
   });
 });
 
+describe("deleting a home the billing still uses", () => {
+  it("fails saying what holds it, and deletes nothing", async () => {
+    const { id, outs } = await billingHome.create(await checked(LENINA_INPUTS));
+    emulator().switches.add({ NAME: "sw", HOME_ID: Number(id) });
+    const error = await failure(billingHome.delete(id, outs));
+    expect(error!.message).toMatch(/violation of FOREIGN KEY constraint "FK_SWITCHES_HOME".*Billing home 101 still has switches or subscribers: delete or move them first \(a BillingSwitch in the same program is deleted before its home\)\./);
+    expect(emulator().homes.get(101)).toBeDefined();
+  });
+});
+
 describe("discover", () => {
   it("yields every home from one CLN_HOME_LIST, by address; its inputs import with no difference", async () => {
     emulator().homes.add(LENINA_ROW);
