@@ -135,6 +135,7 @@ export class BillingClient {
       baseUrl: config.url,
       timeoutMs: config.timeoutSeconds * 1000,
       maxRetries: config.maxRetries,
+      maxConcurrentRequests: config.maxConcurrentRequests,
       tls,
       auth,
       // An answer carrying an <error> is the billing's verdict, whatever its status: not retried.
@@ -286,12 +287,19 @@ export class BillingClient {
     if (!(error instanceof VendorApiError)) return error;
     const advice = tlsAdvice(error, this.context);
     if (!advice) return error;
+    const changes = {
+      vendorAdvice: advice.advice,
+      replacesGenericAdvice: advice.definite,
+      retryable: advice.definite ? false : error.retryable,
+      outcomeUnknown: advice.definite ? false : error.outcomeUnknown,
+    };
+    if (error instanceof VendorTransportError) return error.with(changes);
     return new VendorTransportError(`${error.message} — ${advice.advice}`, {
       vendor: "billing",
       operation: error.operation,
       httpStatus: error.httpStatus,
-      retryable: advice.definite ? false : error.retryable,
-      outcomeUnknown: advice.definite ? false : error.outcomeUnknown,
+      retryable: changes.retryable,
+      outcomeUnknown: changes.outcomeUnknown,
       cause: error,
     });
   }

@@ -71,7 +71,15 @@ export const billingConfig = defineVendorConfig("billing", {
       "`exact` (assume nothing): such a search reads every subscriber (1 + one CLN_USR_GET per subscriber). `substring`: the billing finds numbers containing (or starting with) the text, so the search asks for the prefix. " +
       "`like`: it applies SQL LIKE, so the search asks for `prefix%`. Either way every candidate is checked with CLN_USR_GET; set it only after trying it on your billing.",
   },
-  ...transportConfigKeys("BILLING"),
+  // Half the usual cap: the cashier interface is the billing server's own PHP front end, in front of
+  // the database that also runs the ISP's network (procedures such as CLN_SWITCH_EDIT restart dhcpd
+  // when they finish), so a big stack must not stack procedure calls up on it. 4 at ~100 ms an
+  // answer is still ~40 calls a second.
+  ...transportConfigKeys("BILLING", {
+    maxConcurrentRequests: 4,
+    maxConcurrentRequestsWhy:
+      "Lower than the other vendors' 8: the cashier interface runs on the billing server, whose procedures also drive the ISP's network (some restart dhcpd).",
+  }),
 });
 
 export type BillingConfig = ReturnType<typeof billingConfig.load>;

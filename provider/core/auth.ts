@@ -28,8 +28,27 @@ export interface RateLimiter {
    * Waits for the caller's turn. May return a `release` function, which the caller must call once
    * the request has been answered (or has failed): a limiter can then also count requests that are
    * still in flight, which a server's window sees at their arrival, not at their start.
+   * Rejects with {@link RateLimitUnavailableError} when the limiter cannot say (a shared limit
+   * whose store is unreachable): the request is then not sent.
    */
   acquire(): Promise<void | (() => void)>;
+}
+
+/**
+ * A rate limiter could not give a turn (e.g. the Redis holding a shared limit stayed unreachable),
+ * so the request was not sent. The transport words it as a transport failure of the request.
+ */
+export class RateLimitUnavailableError extends Error {
+  constructor(
+    /** What happened: "the shared rate limit in Redis at host:6379 could not be reached for 30 s (…)". */
+    readonly problem: string,
+    /** What to do, naming the setting to fix. */
+    readonly advice: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${problem} — ${advice}`, options);
+    this.name = "RateLimitUnavailableError";
+  }
 }
 
 /** Credentials sent as form fields in every body (Forpost: AdminLogin / AdminPassword). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError, type Vendor } from "./errors";
 import { registerSecret } from "./redact";
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from "./request-cap";
 
 /**
  * Where configuration comes from: the stack config handed to `configure()` by the dynamic-provider
@@ -136,10 +137,29 @@ export const configValue = {
         message: `must be a whole number from ${min} to ${max}`,
       })
       .transform(Number),
+  /**
+   * An optional Redis URL (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS); unset
+   * stays undefined. Mark the key secret: the URL may carry a password.
+   */
+  optionalRedisUrl: () =>
+    z
+      .string()
+      .trim()
+      .refine((s) => isRedisUrl(s), { message: "must be a redis:// or rediss:// URL such as redis://:<password>@redis.example:6379/0" })
+      .optional() as unknown as z.ZodType<string | undefined, string>,
   /** One of a fixed set of words. */
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { message: `must be one of: ${values.join(", ")}` }),
 };
+
+function isRedisUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 function isHttpUrl(s: string): boolean {
   try {
@@ -151,22 +171,35 @@ function isHttpUrl(s: string): boolean {
 }
 
 /**
- * Keys every vendor has for its HTTP transport: how long one request may take and how many times
- * a request that may safely be repeated is retried.
+ * Keys every vendor has for its HTTP transport: how long one request may take, how many times a
+ * request that may safely be repeated is retried, and how many requests the provider process has
+ * in flight to the vendor at once. `defaults` lets a vendor start lower than
+ * {@link DEFAULT_MAX_CONCURRENT_REQUESTS} (the billing does), saying why in the key's doc.
  */
-export function transportConfigKeys(envPrefix: string) {
+export function transportConfigKeys(envPrefix: string, defaults: { maxConcurrentRequests?: number; maxConcurrentRequestsWhy?: string } = {}) {
   return {
     timeoutSeconds: {
       env: `${envPrefix}_TIMEOUT_SECONDS`,
       schema: configValue.integer(1, 600),
       default: "30",
-      doc: "Seconds one HTTP request may take before it is abandoned.",
+      doc: "Seconds one HTTP request may take before it is abandoned, counted from when it is sent (waiting for a free slot or the rate limit does not count).",
     },
     maxRetries: {
       env: `${envPrefix}_MAX_RETRIES`,
       schema: configValue.integer(0, 10),
       default: "3",
       doc: "Retries of a request that failed in transit or was refused with 429/5xx (only requests safe to repeat).",
+    },
+    maxConcurrentRequests: {
+      env: `${envPrefix}_MAX_CONCURRENT_REQUESTS`,
+      schema: configValue.integer(1, 256),
+      default: String(defaults.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS),
+      doc:
+        "Requests this provider process has in flight to the vendor at once, across all its operations " +
+        "(`pulumi up --parallel 64` runs 64 operations at once, and every Read of a refresh is one); the rest wait " +
+        "their turn, without the wait counting against timeoutSeconds or holding up other vendors. Raise it for a " +
+        "vendor that takes the load; all stacks of one pipeline still add up at the vendor." +
+        (defaults.maxConcurrentRequestsWhy ? ` ${defaults.maxConcurrentRequestsWhy}` : ""),
     },
   } satisfies ConfigShape;
 }

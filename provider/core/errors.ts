@@ -57,11 +57,141 @@ export class VendorAuthError extends VendorApiError {}
 /** The object addressed does not exist (any more). Resources turn this into "gone". */
 export class VendorNotFoundError extends VendorApiError {}
 
+/** How messages name each vendor. */
+export const VENDOR_DISPLAY_NAMES: Record<Vendor, string> = {
+  forpost: "Forpost",
+  vsaas: "VSAAS.IO",
+  hikconnect: "Hik-Connect",
+  stalker: "Stalker",
+  billing: "billing",
+};
+
+/** How a sentence names each vendor ("the network between this machine and the billing"). */
+const VENDOR_PROSE_NAMES: Record<Vendor, string> = { ...VENDOR_DISPLAY_NAMES, billing: "the billing" };
+
+/**
+ * What kind of transport failure, for the advice that ends its message: `unreachable` (never got
+ * there: refused, DNS, no route), `dropped` (the connection broke before the answer), `timeout`,
+ * `tls`, `answer` (an answer arrived but cannot be read), `rate-limit` (the shared rate limit
+ * could not be asked, so nothing was sent).
+ */
+export type TransportFailureKind = "unreachable" | "dropped" | "timeout" | "tls" | "answer" | "rate-limit";
+
+/** A transport failure, in parts; {@link VendorTransportError.from} words it. */
+export interface TransportFailure extends VendorApiErrorDetails {
+  kind: TransportFailureKind;
+  /** What happened, in words: "the connection closed before an answer arrived". */
+  problem: string;
+  /** Method and URL without the query string (which may carry credentials): "POST https://host/path". */
+  where?: string;
+  /** Attempts made; said when more than one. */
+  attempts?: number;
+  /** The per-attempt timeout in force, for the advice to raise it. */
+  timeoutMs?: number;
+  /**
+   * A vendor's own advice (e.g. which certificate key to fix), said first; `replacesGenericAdvice`
+   * drops the transport's generic advice when the vendor's is definite.
+   */
+  vendorAdvice?: string;
+  replacesGenericAdvice?: boolean;
+}
+
 /**
  * No usable answer: connection refused or dropped, timeout, TLS failure, a body that is not what
  * the vendor documents. `outcomeUnknown` tells whether the request may still have been applied.
+ *
+ * Built with {@link VendorTransportError.from}, the message always reads the same way — the vendor
+ * and operation first, what happened and where, then what the operator can do: check
+ * `<vendor>:url` and the network, raise `<vendor>:timeoutSeconds` when it timed out, and, when the
+ * outcome is unknown, that the vendor may have applied the request.
  */
-export class VendorTransportError extends VendorApiError {}
+export class VendorTransportError extends VendorApiError {
+  /** The parts the message was worded from, when it was built with {@link VendorTransportError.from}. */
+  readonly failure?: TransportFailure;
+
+  constructor(message: string, details: VendorApiErrorDetails, failure?: TransportFailure) {
+    super(message, details);
+    if (failure) this.failure = failure;
+  }
+
+  static from(failure: TransportFailure): VendorTransportError {
+    const { kind: _kind, problem: _problem, where: _where, attempts: _attempts, timeoutMs: _timeout, vendorAdvice: _advice, replacesGenericAdvice: _replaces, ...details } = failure;
+    return new VendorTransportError(transportFailureMessage(failure), details, failure);
+  }
+
+  /**
+   * The same failure with changes, worded again: a vendor's own advice, or what the client knows
+   * better than the transport (whether a write may have been applied). Errors not built from parts
+   * keep their message.
+   */
+  with(changes: Partial<Omit<TransportFailure, "vendor" | "operation">>): VendorTransportError {
+    if (!this.failure) {
+      return new VendorTransportError(this.message, { ...this.details(), ...changes, cause: changes.cause ?? this.cause });
+    }
+    return VendorTransportError.from({ ...this.failure, ...changes });
+  }
+
+  private details(): VendorApiErrorDetails {
+    return {
+      vendor: this.vendor,
+      operation: this.operation,
+      code: this.code,
+      httpStatus: this.httpStatus,
+      retryable: this.retryable,
+      outcomeUnknown: this.outcomeUnknown,
+      retryAfterSeconds: this.retryAfterSeconds,
+      cause: this.cause,
+    };
+  }
+}
+
+/** The one wording of transport failures (see {@link VendorTransportError}). */
+export function transportFailureMessage(failure: TransportFailure): string {
+  const name = VENDOR_DISPLAY_NAMES[failure.vendor];
+  const attempts = failure.attempts !== undefined && failure.attempts > 1 ? `, ${failure.attempts} attempts` : "";
+  const where = failure.where ? ` (${failure.where}${attempts})` : attempts ? ` (${attempts.slice(2)})` : "";
+  let message = `${name} ${failure.operation} failed: ${failure.problem}${where}`;
+  const generic = genericAdvice(failure);
+  if (failure.vendorAdvice) {
+    message += ` — ${failure.vendorAdvice}`;
+    if (!failure.replacesGenericAdvice && generic) message += ` ${generic}`;
+  } else if (generic) {
+    message += `. ${generic}`;
+  }
+  if (failure.outcomeUnknown) {
+    message +=
+      ` ${capitalized(VENDOR_PROSE_NAMES[failure.vendor])} may have applied the request although no usable answer arrived: ` +
+      "if it changes something, check there (or run `pulumi refresh`) before repeating it by hand.";
+  }
+  return message;
+}
+
+function genericAdvice(failure: TransportFailure): string | undefined {
+  const vendor = failure.vendor;
+  const name = VENDOR_PROSE_NAMES[vendor];
+  const env = vendor.toUpperCase();
+  const url = `${vendor}:url (${env}_URL)`;
+  const now = failure.timeoutMs !== undefined ? `, now ${Number((failure.timeoutMs / 1000).toFixed(1))}` : "";
+  const timeout = `${vendor}:timeoutSeconds (${env}_TIMEOUT_SECONDS${now})`;
+  switch (failure.kind) {
+    case "unreachable":
+      return `Check ${url}, that ${name} is running there, and that this machine can reach it over the network.`;
+    case "dropped":
+      return `Check ${url} and the network between this machine and ${name} (a proxy or firewall cutting connections); if ${name} is only slow, raise ${timeout}.`;
+    case "timeout":
+      return `If ${name} is only slow, raise ${timeout}; otherwise check ${url} and the network between this machine and ${name}.`;
+    case "tls":
+      return `Check ${url}: its scheme (http/https) and host name must be those of ${name}'s server.`;
+    case "answer":
+      return `Check that ${url} points at the ${name} API itself, not at a proxy, a login page or another service.`;
+    case "rate-limit":
+      return undefined; // the limiter's own advice says which setting to fix
+  }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /** Configuration is missing or malformed. The message names the key and both ways to set it. */
 export class ConfigError extends Error {

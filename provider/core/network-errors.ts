@@ -7,16 +7,21 @@ export interface NetworkErrorKind {
   sent: "no" | "maybe";
   transient: boolean;
   description: string;
+  /** For the advice: never got there, the connection broke, it ran out of time, or TLS refused. */
+  kind: "unreachable" | "dropped" | "timeout" | "tls";
 }
 
 const NOT_SENT: Record<string, string> = {
-  ECONNREFUSED: "connection refused — is the URL right and the service running?",
-  ENOTFOUND: "host name not found — check the URL",
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name was not found",
   EAI_AGAIN: "host name lookup failed temporarily",
   EHOSTUNREACH: "host unreachable",
   ENETUNREACH: "network unreachable",
   UND_ERR_CONNECT_TIMEOUT: "connection timed out",
 };
+
+/** Codes that mean the time ran out (the advice then offers raising the timeout). */
+const TIMEOUTS = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_ABORTED", "ABORT_ERR"]);
 
 const MAYBE_SENT: Record<string, string> = {
   ECONNRESET: "the connection was reset before an answer arrived",
@@ -45,24 +50,25 @@ const TLS: Record<string, string> = {
 
 export function classifyNetworkError(error: unknown): NetworkErrorKind & { tls?: boolean } {
   const codes = errorCodes(error);
+  const timedOut = (code: string) => (TIMEOUTS.has(code) ? "timeout" : undefined);
   for (const code of codes) {
-    if (code in TLS) return { sent: "no", transient: false, description: `TLS failure: ${TLS[code]}`, tls: true };
+    if (code in TLS) return { sent: "no", transient: false, description: `TLS failure: ${TLS[code]}`, tls: true, kind: "tls" };
   }
   for (const code of codes) {
-    if (code in NOT_SENT) return { sent: "no", transient: true, description: NOT_SENT[code]! };
+    if (code in NOT_SENT) return { sent: "no", transient: true, description: NOT_SENT[code]!, kind: timedOut(code) ?? "unreachable" };
   }
   for (const code of codes) {
-    if (code in MAYBE_SENT) return { sent: "maybe", transient: true, description: MAYBE_SENT[code]! };
+    if (code in MAYBE_SENT) return { sent: "maybe", transient: true, description: MAYBE_SENT[code]!, kind: timedOut(code) ?? "dropped" };
   }
   if (codes.some((c) => c.startsWith("ERR_SSL") || c.startsWith("ERR_TLS"))) {
-    return { sent: "no", transient: false, description: `TLS failure (${codes.join(", ")})`, tls: true };
+    return { sent: "no", transient: false, description: `TLS failure (${codes.join(", ")})`, tls: true, kind: "tls" };
   }
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") {
-    return { sent: "maybe", transient: true, description: "the request timed out" };
+    return { sent: "maybe", transient: true, description: "the request timed out", kind: "timeout" };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { sent: "maybe", transient: true, description: `network failure: ${message}` };
+  return { sent: "maybe", transient: true, description: `network failure: ${message}`, kind: "dropped" };
 }
 
 /** Codes on the error and its causes (undici wraps socket errors). */

@@ -1,9 +1,10 @@
 import type { Socket } from "node:net";
 import { Agent, buildConnector, request as undiciRequest } from "undici";
-import type { Authenticator, RateLimiter } from "./auth";
+import { RateLimitUnavailableError, type Authenticator, type RateLimiter } from "./auth";
 import { VendorApiError, VendorTransportError, type Vendor } from "./errors";
 import { classifyNetworkError } from "./network-errors";
 import { redact } from "./redact";
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestCap, type RequestCap } from "./request-cap";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -63,7 +64,10 @@ export interface TlsOptions {
 export interface TransportOptions {
   vendor: Vendor;
   baseUrl: string;
-  /** How long one attempt may take, connect to last byte. */
+  /**
+   * How long one attempt may take, connect to last byte. The clock starts when the request is
+   * sent: waiting for the rate limiter or for one of the vendor's slots does not count.
+   */
   timeoutMs: number;
   /** Retries after the first attempt, for failures that are safe to retry. */
   maxRetries: number;
@@ -74,6 +78,12 @@ export interface TransportOptions {
   tls?: TlsOptions;
   auth?: Authenticator;
   rateLimiter?: RateLimiter;
+  /**
+   * Requests of this vendor in flight at once, across every transport of the vendor in the process
+   * (see {@link requestCap}; the newest transport's value wins). Default
+   * {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
+   */
+  maxConcurrentRequests?: number;
   /**
    * Whether an answer is a passing failure worth another attempt. Default: 429, 502, 503, 504, and
    * 500 for idempotent requests. A vendor whose errors arrive with a 5xx status but carry a
@@ -99,6 +109,7 @@ export class HttpTransport {
   private readonly agent: Agent;
   /** TLS errors seen on this transport's sockets, by local address and port (see {@link tlsConnector}). */
   private readonly tlsFailures = new Map<string, Error>();
+  private readonly cap: RequestCap;
   private readonly options: Required<Omit<TransportOptions, "tls" | "auth" | "rateLimiter">> &
     Pick<TransportOptions, "tls" | "auth" | "rateLimiter">;
 
@@ -109,9 +120,11 @@ export class HttpTransport {
       maxResponseBytes: 20 * 1024 * 1024,
       userAgent: DEFAULT_USER_AGENT,
       isRetryableAnswer: defaultIsRetryableAnswer,
+      maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
       ...options,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
     };
+    this.cap = requestCap(options.vendor, this.options.maxConcurrentRequests);
     this.agent = new Agent({
       keepAliveTimeout: 10_000,
       connectTimeout: Math.min(options.timeoutMs, 10_000),
@@ -134,7 +147,7 @@ export class HttpTransport {
     return pRetry(
       async (attemptNumber) => {
         const lastAttempt = attemptNumber > maxRetries;
-        let { answer, prepared } = await this.attempt(request);
+        let { answer, prepared } = await this.attempt(request, attemptNumber);
         const auth = this.options.auth;
         if (!renewed && auth?.isExpired?.(answer, prepared) && auth.renew) {
           // The vendor says our token/session died early: renew once, repeat once. The request was
@@ -142,7 +155,7 @@ export class HttpTransport {
           // which request (so which credential) failed, so concurrent failures renew only once.
           renewed = true;
           await auth.renew(prepared);
-          ({ answer } = await this.attempt(request));
+          ({ answer } = await this.attempt(request, attemptNumber));
         }
         if (!lastAttempt && this.options.isRetryableAnswer(answer, request) && retryableStatusFor(answer, request)) {
           throw new VendorApiError(`${request.operation}: HTTP ${answer.status}`, {
@@ -178,27 +191,54 @@ export class HttpTransport {
     await this.agent.close();
   }
 
-  private async attempt(request: HttpRequest): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
+  /**
+   * One attempt, in this order: credentials (may obtain a token — a request of its own, so never
+   * while holding a slot), the rate limiter's turn, then one of the vendor's slots, held only while
+   * the request is in flight. The timeout starts with the request, after both waits; backoff
+   * sleeps between attempts happen outside this, holding neither.
+   */
+  private async attempt(request: HttpRequest, attemptNumber: number): Promise<{ answer: HttpAnswer; prepared: PreparedRequest }> {
     const prepared = this.prepare(request);
     await this.options.auth?.authorize(prepared);
-    const release = await this.options.rateLimiter?.acquire();
+    const where = `${request.method} ${prepared.url.origin}${prepared.url.pathname}`;
+    let release: void | (() => void);
+    try {
+      release = await this.options.rateLimiter?.acquire();
+    } catch (error) {
+      if (!(error instanceof RateLimitUnavailableError)) throw error;
+      // Not sent: no turn, no request. Not retried here either: the limiter already waited.
+      throw VendorTransportError.from({
+        vendor: this.vendor,
+        operation: request.operation,
+        kind: "rate-limit",
+        problem: `not sent: ${error.problem}`,
+        where,
+        vendorAdvice: error.advice,
+        replacesGenericAdvice: true,
+        retryable: false,
+        outcomeUnknown: false,
+        cause: error,
+      });
+    }
     const { body, contentType } = encodeBody(prepared);
     const headers: Record<string, string> = { "user-agent": this.options.userAgent, ...prepared.headers };
     if (contentType) headers["content-type"] = contentType;
-    const where = `${request.method} ${prepared.url.origin}${prepared.url.pathname}`;
     try {
-      const res = await undiciRequest(prepared.url, {
-        method: prepared.method,
-        headers,
-        body,
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.options.timeoutMs + 1_000),
+      return await this.cap.run(async () => {
+        const res = await undiciRequest(prepared.url, {
+          method: prepared.method,
+          headers,
+          body,
+          dispatcher: this.agent,
+          signal: AbortSignal.timeout(this.options.timeoutMs + 1_000),
+        });
+        const chunks: Buffer[] = [];
+        for await (const chunk of res.body) chunks.push(chunk as Buffer);
+        const answer = makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), { vendor: this.vendor, operation: request.operation, where });
+        return { answer, prepared };
       });
-      const chunks: Buffer[] = [];
-      for await (const chunk of res.body) chunks.push(chunk as Buffer);
-      return { answer: makeAnswer(res.statusCode, res.headers, Buffer.concat(chunks), this.vendor, request.operation), prepared };
     } catch (error) {
-      throw this.transportError(error, request, where);
+      throw this.transportError(error, request, where, attemptNumber);
     } finally {
       release?.();
     }
@@ -238,7 +278,7 @@ export class HttpTransport {
       });
   }
 
-  private transportError(error: unknown, request: HttpRequest, where: string): VendorTransportError {
+  private transportError(error: unknown, request: HttpRequest, where: string, attempts: number): VendorTransportError {
     // A socket the server closed with a TLS alert: the alert is the failure, and the request never
     // reached the server's application.
     const closed = error as { code?: unknown; socket?: { localAddress?: string; localPort?: number } } | null;
@@ -252,9 +292,14 @@ export class HttpTransport {
     // Retry what may pass (never a TLS or other configuration failure), and a request that is not
     // idempotent only when it certainly never reached the server.
     const retryable = kind.transient && (kind.sent === "no" || request.idempotent);
-    return new VendorTransportError(`${request.operation}: ${kind.description} (${where})`, {
+    return VendorTransportError.from({
       vendor: this.vendor,
       operation: request.operation,
+      kind: kind.kind,
+      problem: kind.description,
+      where,
+      attempts,
+      timeoutMs: this.options.timeoutMs,
       retryable,
       outcomeUnknown: kind.sent === "maybe",
       cause: error,
@@ -292,8 +337,7 @@ function makeAnswer(
   status: number,
   headers: Record<string, string | string[] | undefined>,
   body: Buffer,
-  vendor: Vendor,
-  operation: string,
+  context: { vendor: Vendor; operation: string; where: string },
 ): HttpAnswer {
   return {
     status,
@@ -305,10 +349,13 @@ function makeAnswer(
       try {
         return JSON.parse(text);
       } catch {
-        throw new VendorTransportError(
-          `${operation}: the answer (HTTP ${status}) is not JSON: ${JSON.stringify(redact(text.slice(0, 120)))}`,
-          { vendor, operation, httpStatus: status, retryable: false },
-        );
+        throw VendorTransportError.from({
+          ...context,
+          kind: "answer",
+          problem: `the answer (HTTP ${status}) is not JSON: ${JSON.stringify(redact(text.slice(0, 120)))}`,
+          httpStatus: status,
+          retryable: false,
+        });
       }
     },
   };

@@ -63,6 +63,7 @@ export class ForpostClient {
         baseUrl: config.url,
         timeoutMs: config.timeoutSeconds * 1000,
         maxRetries: config.maxRetries,
+        maxConcurrentRequests: config.maxConcurrentRequests,
         auth: formFieldCredentials({ AdminLogin: config.adminLogin, AdminPassword: config.adminPassword }, ["AdminPassword"]),
         isRetryableAnswer: (answer, request) =>
           !isForpostError(answer) && ([429, 502, 503, 504].includes(answer.status) || (answer.status >= 500 && request.idempotent)),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { RateLimiter } from "../core/auth";
 import { VendorApiError } from "../core/errors";
-import { slidingWindowRateLimiter } from "../core/rate-limiter";
+import { accountRateLimiter } from "../core/shared-rate-limiter";
 import { HttpTransport } from "../core/transport";
 import { wireInt } from "../core/wire";
 import { hikError, HIK_OK, parseHikAnswer } from "./answers";
@@ -124,17 +124,15 @@ export class HikConnectClient {
   /** The client for the configured account (stack config or environment), one per process and account. */
   static fromConfig(): HikConnectClient {
     const config = hikconnectConfig.load();
-    const key = [config.url, config.appKey, sha(config.secretKey), config.requestsPerSecond, config.timeoutSeconds, config.maxRetries].join("\n");
+    const redis = config.rateLimitRedisUrl === undefined ? "" : sha(config.rateLimitRedisUrl);
+    const key = [config.url, config.appKey, sha(config.secretKey), config.requestsPerSecond, config.timeoutSeconds, config.maxRetries, config.maxConcurrentRequests, redis].join("\n");
     let client = clients.get(key);
     if (!client) {
       // One limiter per account: the platform counts requests per account, whatever else differs.
-      const limiterKey = `${config.url}\n${config.appKey}`;
+      const limiterKey = `${config.url}\n${config.appKey}\n${redis}`;
       let limiter = limiters.get(limiterKey);
       if (!limiter) {
-        // The guide allows "no more than 5 requests per second"; the limiter keeps each process to
-        // requestsPerSecond (default 4) in any sliding second, starts spaced 250 ms apart, which
-        // leaves a request of slack for jitter (< 250 ms) between our starts and the platform's clock.
-        limiter = slidingWindowRateLimiter({ limit: config.requestsPerSecond, intervalMs: 1000 });
+        limiter = hikRateLimiter(config);
         limiters.set(limiterKey, limiter);
       }
       const common = {
@@ -142,6 +140,7 @@ export class HikConnectClient {
         baseUrl: config.url,
         timeoutMs: config.timeoutSeconds * 1000,
         maxRetries: config.maxRetries,
+        maxConcurrentRequests: config.maxConcurrentRequests,
         rateLimiter: limiter,
       };
       const session = new HikConnectSession(new HttpTransport(common), config.url, config.appKey, config.secretKey);
@@ -237,6 +236,31 @@ export class HikConnectClient {
 
 const clients = new Map<string, HikConnectClient>();
 const limiters = new Map<string, RateLimiter>();
+
+/**
+ * The guide allows "no more than 5 requests per second" per account. Without a Redis, each process
+ * keeps to requestsPerSecond (default 4) on its own: starts spaced 250 ms apart, each request's
+ * place held until a second after its answer (see slidingWindowRateLimiter). With
+ * hikconnect:rateLimitRedisUrl, every process of the account shares one budget of requestsPerSecond,
+ * named by the region server's host and a hash of the appKey (never the key itself).
+ */
+function hikRateLimiter(config: ReturnType<typeof hikconnectConfig.load>): RateLimiter {
+  const redisUrl = config.rateLimitRedisUrl;
+  return accountRateLimiter({
+    limit: config.requestsPerSecond,
+    intervalMs: 1000,
+    ...(redisUrl === undefined
+      ? {}
+      : {
+          shared: {
+            redisUrl,
+            budget: `hikconnect:${new URL(config.url).host}:${sha(config.appKey).slice(0, 32)}`,
+            unreachableTimeoutMs: config.timeoutSeconds * 1000,
+            settings: { redisUrl: "hikconnect:rateLimitRedisUrl (HIKCONNECT_RATE_LIMIT_REDIS_URL)", limit: "hikconnect:requestsPerSecond" },
+          },
+        }),
+  });
+}
 
 function addFailure(serial: string, code: string | undefined, vendorText?: string): DeviceAddError {
   const meaning = code ? (ADD_FAILURES[code] ?? `the platform refused it${vendorText ? ` (${vendorText})` : ""}`) : "the answer counts it as failed without saying why";

@@ -47,6 +47,7 @@ export class StalkerClient {
         baseUrl: config.url,
         timeoutMs: config.timeoutSeconds * 1000,
         maxRetries: config.maxRetries,
+        maxConcurrentRequests: config.maxConcurrentRequests,
         auth: basicCredentials(config.user, config.password),
       });
       cached = { config, client: new StalkerClient(transport) };

@@ -62,6 +62,7 @@ export class VsaasClient {
         baseUrl: config.url,
         timeoutMs: config.timeoutSeconds * 1000,
         maxRetries: config.maxRetries,
+        maxConcurrentRequests: config.maxConcurrentRequests,
         auth: headerCredentials(
           { "X-USER": config.user, "X-PASSWORD": config.password, "X-DOMAIN-ID": String(config.domainId) },
           ["X-PASSWORD"],
@@ -141,13 +142,8 @@ export class VsaasClient {
       body = answer.json();
     } catch (error) {
       // A success status with a body that is not JSON: for a write, what happened is unknown.
-      throw new VendorTransportError((error as Error).message, {
-        vendor: "vsaas",
-        operation,
-        httpStatus: answer.status,
-        outcomeUnknown: !idempotent,
-        cause: error,
-      });
+      if (error instanceof VendorTransportError) throw error.with({ outcomeUnknown: !idempotent });
+      throw error;
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { faultSchema, type FaultRegistry } from "./faults";
 import type { Route, SandboxRequest } from "./http-types";
+import type { InFlightGauge } from "./in-flight";
 import type { RequestLog } from "./request-log";
 import { jsonResponse } from "./responses";
 
@@ -14,6 +15,7 @@ export class AdminRequestError extends Error {}
 export interface AdminTarget {
   readonly log: RequestLog;
   readonly faults: FaultRegistry;
+  readonly inFlight: InFlightGauge;
   routeNames(): string[];
   state(): unknown;
   reset(): void;
@@ -24,7 +26,8 @@ const setFaultBody = z.strictObject({ route: z.string().min(1), fault: faultSche
 /**
  * The admin routes every emulator has, so a test can drive an emulator running in another process:
  * `GET|DELETE /__sandbox/log`, `GET|POST|DELETE /__sandbox/faults`, `GET /__sandbox/state`,
- * `POST /__sandbox/reset`, `GET /__sandbox/routes`. Bodies and answers are JSON.
+ * `POST /__sandbox/reset`, `GET /__sandbox/routes`, `GET|DELETE /__sandbox/in-flight` (vendor requests
+ * in flight now and at most at once; DELETE restarts the peak). Bodies and answers are JSON.
  */
 export function genericAdminRoutes(target: AdminTarget): Route[] {
   return [
@@ -87,6 +90,21 @@ export function genericAdminRoutes(target: AdminTarget): Route[] {
       path: `${ADMIN_PREFIX}/reset`,
       handler: () => {
         target.reset();
+        return jsonResponse(200, { ok: true });
+      },
+    },
+    {
+      name: "admin.in-flight.get",
+      method: "GET",
+      path: `${ADMIN_PREFIX}/in-flight`,
+      handler: () => jsonResponse(200, target.inFlight.snapshot()),
+    },
+    {
+      name: "admin.in-flight.reset",
+      method: "DELETE",
+      path: `${ADMIN_PREFIX}/in-flight`,
+      handler: () => {
+        target.inFlight.resetPeak();
         return jsonResponse(200, { ok: true });
       },
     },

@@ -2,6 +2,7 @@ import type http from "node:http";
 import { ADMIN_PREFIX, AdminRequestError, genericAdminRoutes } from "./admin-routes";
 import { parseBody } from "./body-parser";
 import { FaultRegistry, type Fault, type FaultKind } from "./faults";
+import { InFlightGauge } from "./in-flight";
 import { BodyTooLargeError, clientCertificateOf, listen, readBody, type ListenOptions, type ListeningServer } from "./http-server";
 import { MAIN_LISTENER, type Route, type SandboxRequest, type SandboxResponse } from "./http-types";
 import { DEFAULT_SECRET_KEY_PATTERN, redactSecrets } from "./redaction";
@@ -30,6 +31,8 @@ export abstract class VendorEmulator {
   readonly log: RequestLog;
   /** Per-route fault injection: `faults.set("AddAccount", { drop: "after", times: 1 })`. */
   readonly faults: FaultRegistry;
+  /** Vendor requests in flight right now and the most at once (admin requests are not counted). */
+  readonly inFlight = new InFlightGauge();
   private server: ListeningServer | undefined;
   private readonly extraServers = new Map<string, ListeningServer>();
   private cachedRoutes: readonly Route[] | undefined;
@@ -87,11 +90,12 @@ export abstract class VendorEmulator {
     return this.routes().map((route) => route.name);
   }
 
-  /** Empties the emulator's objects, its request log and its faults: a fresh emulator on the same port. */
+  /** Empties the emulator's objects, its request log and its faults, and restarts the in-flight peak: a fresh emulator on the same port. */
   reset(): void {
     this.resetState();
     this.log.clear();
     this.faults.clear();
+    this.inFlight.resetPeak();
   }
 
   /** Base URL (no trailing slash) once started. */
@@ -147,6 +151,12 @@ export abstract class VendorEmulator {
 
   private async serve(raw: http.IncomingMessage, response: http.ServerResponse, listener: string): Promise<void> {
     const time = new Date().toISOString();
+    if (!isAdminPath(new URL(raw.url ?? "/", "http://sandbox").pathname)) {
+      // Done when the answer is handed to the socket ("finish"), or the connection is dropped ("close").
+      const leave = this.inFlight.enter();
+      response.once("finish", leave);
+      response.once("close", leave);
+    }
     let rawBody: Buffer;
     try {
       rawBody = await readBody(raw, this.bodyLimitBytes);
@@ -170,7 +180,7 @@ export abstract class VendorEmulator {
     const certificate = clientCertificateOf(raw);
     if (certificate) request.clientCertificate = certificate;
 
-    if (request.path === ADMIN_PREFIX || request.path.startsWith(`${ADMIN_PREFIX}/`)) {
+    if (isAdminPath(request.path)) {
       write(response, await this.handleAdmin(request));
       return;
     }
@@ -266,6 +276,10 @@ export abstract class VendorEmulator {
     const rules = { keyPattern: this.secretKeyPattern, secretValues: this.secretValues() };
     return this.redactLoggedParams(request, redactSecrets({ ...request.query, ...bodyParams }, rules) as Record<string, unknown>);
   }
+}
+
+function isAdminPath(path: string): boolean {
+  return path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
 }
 
 function faultAnswer(fault: Fault): SandboxResponse {

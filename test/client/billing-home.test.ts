@@ -193,8 +193,9 @@ describe("creates that never duplicate a home", () => {
     const busy = '<?xml version="1.0" encoding="utf-8"?><result><error>database is busy</error></result>';
     emulator().faults.set("CLN_HOME_EDIT", { latencyMs: 200, times: 1 });
     const creating = failure(create());
-    // Wait for the add to arrive (not a fixed time: under load the duplicate check can take longer).
-    for (let waited = 0; !ctx.routes().includes("CLN_HOME_EDIT") && waited < 5000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    // Wait for the duplicate check to be answered (not a fixed time: under load it can take longer);
+    // the add that follows is held 200 ms, so the fault is in place before the read-back.
+    for (let waited = 0; !ctx.routes().includes("CLN_HOME_LIST") && waited < 5000; waited += 5) await new Promise((r) => setTimeout(r, 5));
     // The duplicate check has passed; the add is under way; the read-back will fail.
     emulator().faults.set("CLN_HOME_LIST", { status: 500, body: busy });
     const error = await creating;

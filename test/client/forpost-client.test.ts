@@ -121,7 +121,7 @@ describe("ForpostClient against the Forpost emulator", () => {
 
   it("says so when an answer is not JSON", async () => {
     sandbox.forpost.emulator.faults.set("GetTariffs", { malformed: true });
-    await expect(client().getTariffs()).rejects.toThrow(/GetTariffs: the answer \(HTTP 200\) is not JSON/);
+    await expect(client().getTariffs()).rejects.toThrow(/^Forpost GetTariffs failed: the answer \(HTTP 200\) is not JSON.*Check that forpost:url \(FORPOST_URL\) points at the Forpost API itself/);
   });
 
   it("configures itself from stack config, naming what is missing", async () => {

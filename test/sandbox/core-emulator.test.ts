@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { jsonBodyOf, jsonResponse, VendorEmulator, type Route } from "../../sandbox/core";
 import { send } from "./forpost-call";
 
@@ -90,6 +90,24 @@ describe("VendorEmulator", () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("1");
     expect((await send(`${url}/api/notes`)).status).toBe(200);
+  });
+
+  it("counts vendor requests in flight at once, dropped ones included, and not admin requests", async () => {
+    emulator.faults.set("notes.list", { latencyMs: 150 });
+    emulator.faults.set("notes.crash", { latencyMs: 150, drop: "before" });
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => send(`${url}/api/notes`)),
+      send(`${url}/api/crash`).catch(() => undefined),
+      send(`${url}/__sandbox/state`),
+    ]);
+    // A dropped connection's "close" reaches the server a moment after the client saw the drop.
+    await vi.waitFor(() => expect(emulator.inFlight.snapshot()).toEqual({ current: 0, peak: 5 }));
+    expect((await send(`${url}/__sandbox/in-flight`)).json).toEqual({ current: 0, peak: 5 });
+    await send(`${url}/__sandbox/in-flight`, { method: "DELETE" });
+    expect(emulator.inFlight.snapshot()).toEqual({ current: 0, peak: 0 });
+    await send(`${url}/api/notes`);
+    emulator.reset();
+    expect(emulator.inFlight.snapshot().peak).toBe(0);
   });
 
   it("stops listening on stop() and refuses a second start while running", async () => {

@@ -46,7 +46,16 @@ describe("vendor configuration", () => {
       adminPassword: "env-secret-value",
       timeoutSeconds: 30,
       maxRetries: 5,
+      maxConcurrentRequests: 8,
     });
+  });
+
+  it("gives every vendor a cap on requests in flight, with a vendor's own default where it has one", () => {
+    stack({ "forpost:maxConcurrentRequests": "0" });
+    process.env.TEST_FP_URL = "https://env.example";
+    expect(() => demo.load()).toThrow(/forpost:maxConcurrentRequests is malformed: must be a whole number from 1 to 256 \(got "0"\)\. Set it with `pulumi config set forpost:maxConcurrentRequests <value>` or the TEST_FP_MAX_CONCURRENT_REQUESTS/);
+    expect(transportConfigKeys("X").maxConcurrentRequests.default).toBe("8");
+    expect(transportConfigKeys("X", { maxConcurrentRequests: 4 }).maxConcurrentRequests.default).toBe("4");
   });
 
   it("explains a malformed value, and never echoes a secret one", () => {
@@ -67,5 +76,22 @@ describe("vendor configuration", () => {
     expect(demo.load().url).toBe("https://one.example");
     stack({ "forpost:url": "https://two.example", "forpost:adminLogin": "a", "forpost:adminPassword": "pw-two" });
     expect(demo.load().url).toBe("https://two.example");
+  });
+});
+
+describe("hikconnect:rateLimitRedisUrl", () => {
+  const base = { "hikconnect:url": "https://ieu.hikcentralconnect.com", "hikconnect:appKey": "ak", "hikconnect:secretKey": "test-only-sk" };
+
+  it("is optional, secret, and refuses anything but a redis:// or rediss:// URL without echoing it", async () => {
+    const { hikconnectConfig } = await import("../../provider/hikconnect/config");
+    expect(hikconnectConfig.keys.rateLimitRedisUrl).toMatchObject({ secret: true, env: "HIKCONNECT_RATE_LIMIT_REDIS_URL" });
+    stack(base);
+    expect(hikconnectConfig.load().rateLimitRedisUrl).toBeUndefined();
+    stack({ ...base, "hikconnect:rateLimitRedisUrl": "http://:test-only-redis-pw@redis.example:6379" });
+    expect(() => hikconnectConfig.load()).toThrow(/hikconnect:rateLimitRedisUrl is malformed: must be a redis:\/\/ or rediss:\/\/ URL such as redis:\/\/:<password>@redis\.example:6379\/0\. Set it with `pulumi config set --secret hikconnect:rateLimitRedisUrl/);
+    expect(() => hikconnectConfig.load()).not.toThrow(/test-only-redis-pw/);
+    stack({ ...base, "hikconnect:rateLimitRedisUrl": "rediss://:test-only-redis-pw@redis.example:6380/2" });
+    expect(hikconnectConfig.load().rateLimitRedisUrl).toBe("rediss://:test-only-redis-pw@redis.example:6380/2");
+    expect(redact("at rediss://:test-only-redis-pw@redis.example:6380/2")).toBe("at ***");
   });
 });

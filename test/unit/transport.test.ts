@@ -97,7 +97,14 @@ describe("HttpTransport", () => {
     const error = await transport().send({ operation: "AddAccount", method: "POST", path: "/x", idempotent: false }).catch((e) => e);
     expect(error).toBeInstanceOf(VendorTransportError);
     expect(error.outcomeUnknown).toBe(true);
-    expect(error.message).toMatch(/^AddAccount: the connection (closed|was reset) before an answer arrived \(POST http:\/\/127\.0\.0\.1:\d+\/x\)$/);
+    expect(error.message).toMatch(
+      new RegExp(
+        "^Forpost AddAccount failed: the connection (closed|was reset) before an answer arrived \\(POST http://127\\.0\\.0\\.1:\\d+/x\\)\\. " +
+          "Check forpost:url \\(FORPOST_URL\\) and the network between this machine and Forpost \\(a proxy or firewall cutting connections\\); " +
+          "if Forpost is only slow, raise forpost:timeoutSeconds \\(FORPOST_TIMEOUT_SECONDS, now 2\\)\\. " +
+          "Forpost may have applied the request although no usable answer arrived: if it changes something, check there \\(or run `pulumi refresh`\\) before repeating it by hand\\.$",
+      ),
+    );
     expect(hits).toHaveLength(1);
   });
 
@@ -116,7 +123,10 @@ describe("HttpTransport", () => {
     const t = new HttpTransport({ vendor: "forpost", baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000, maxRetries: 2, retryBaseDelayMs: 5 });
     const error = await t.send({ operation: "AddAccount", method: "POST", path: "/x", idempotent: false }).catch((e) => e);
     expect(error).toBeInstanceOf(VendorTransportError);
-    expect(error.message).toMatch(/connection refused — is the URL right and the service running\?/);
+    expect(error.message).toBe(
+      `Forpost AddAccount failed: the connection was refused (POST http://127.0.0.1:${port}/x, 3 attempts). ` +
+        "Check forpost:url (FORPOST_URL), that Forpost is running there, and that this machine can reach it over the network.",
+    );
     expect(error.outcomeUnknown).toBe(false);
   });
 
@@ -142,7 +152,9 @@ describe("HttpTransport", () => {
       const t = new HttpTransport({ vendor: "billing", baseUrl: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`, timeoutMs: 2_000, maxRetries: 3, retryBaseDelayMs: 5, tls: { ca: certificates.ca.cert } });
       const error = await t.send({ operation: "CLN_HOME_LIST", method: "GET", path: "/api.php", idempotent: true }).catch((e) => e);
       expect(error).toBeInstanceOf(VendorTransportError);
-      expect(error.message).toMatch(/^CLN_HOME_LIST: TLS failure: the server requires a client certificate \(GET https:\/\/127\.0\.0\.1:\d+\/api\.php\)$/);
+      expect(error.message).toMatch(
+        /^billing CLN_HOME_LIST failed: TLS failure: the server requires a client certificate \(GET https:\/\/127\.0\.0\.1:\d+\/api\.php\)\. Check billing:url \(BILLING_URL\): its scheme \(http\/https\) and host name must be those of the billing's server\.$/,
+      );
       expect(error).toMatchObject({ retryable: false, outcomeUnknown: false });
       expect(error.cause.code).toBe("ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
       expect(handshakes).toBe(1);
@@ -157,7 +169,9 @@ describe("HttpTransport", () => {
     const started = Date.now();
     const error = await transport({ timeoutMs: 300, maxRetries: 0 }).send({ operation: "Find", method: "GET", path: "/slow", idempotent: true }).catch((e) => e);
     expect(error).toBeInstanceOf(VendorTransportError);
-    expect(error.message).toMatch(/timed out/);
+    expect(error.message).toMatch(
+      /^Forpost Find failed: timed out waiting for the answer \(GET http:\/\/127\.0\.0\.1:\d+\/slow\)\. If Forpost is only slow, raise forpost:timeoutSeconds \(FORPOST_TIMEOUT_SECONDS, now 0\.3\); otherwise check forpost:url \(FORPOST_URL\) and the network between this machine and Forpost\. Forpost may have applied the request/,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -248,10 +262,76 @@ describe("HttpTransport", () => {
     expect(acquired).toBe(2);
   });
 
+  it("holds a process-wide cap per vendor on requests in flight, as the server counts them, across transports", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    handler = (req, _b, res) => {
+      if (req.url === "/other") return json(res, 200, {});
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => (inFlight--, json(res, 200, {})), 200);
+    };
+    // Two clients of one vendor (a config change re-creates them): one budget of 3 between them.
+    const a = transport({ maxConcurrentRequests: 3 });
+    const b = transport({ maxConcurrentRequests: 3 });
+    const other = new HttpTransport({ vendor: "stalker", baseUrl, timeoutMs: 2_000, maxRetries: 0 });
+    const reads = [...Array(10)].flatMap(() => [a, b].map((t) => t.send({ operation: "Find", method: "GET", path: "/x", idempotent: true })));
+    // Another vendor has slots of its own: not held up behind Forpost's queue.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    expect((await other.send({ operation: "GET /accounts", method: "GET", path: "/other", idempotent: true })).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(700); // behind Forpost's queue it would wait ~1.4 s
+    expect((await Promise.all(reads)).every((answer) => answer.status === 200)).toBe(true);
+    expect(peak).toBe(3);
+    expect(hits.filter((h) => h.url === "/x")).toHaveLength(20);
+  });
+
+  it("starts the timeout when the request is sent, not while it waits for a slot", async () => {
+    handler = (_req, _b, res) => setTimeout(() => json(res, 200, {}), 250);
+    const t = transport({ maxConcurrentRequests: 1, timeoutMs: 400, maxRetries: 0 });
+    const started = Date.now();
+    // The eighth waits ~1750 ms for its slot: more than the 400 ms timeout (and its 1 s abort margin).
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.send({ operation: "Find", method: "GET", path: "/x", idempotent: true })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1990);
+  });
+
+  it("gives the slot back while a retry waits out its backoff or Retry-After", async () => {
+    let limited = true;
+    handler = (req, _b, res) => {
+      if (req.url === "/busy" && limited) return (limited = false), json(res, 503, {}, { "retry-after": "1" });
+      json(res, 200, {});
+    };
+    const t = transport({ maxConcurrentRequests: 1 });
+    const t0 = Date.now();
+    const busy = t.send({ operation: "Busy", method: "GET", path: "/busy", idempotent: true }).then(() => Date.now() - t0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const quick = await t.send({ operation: "Quick", method: "GET", path: "/quick", idempotent: true }).then(() => Date.now() - t0);
+    expect(quick).toBeLessThan(700); // behind the sleeping retry it would wait over 1 s
+    expect(await busy).toBeGreaterThanOrEqual(990);
+  });
+
+  it("waits for the rate limiter without holding a slot", async () => {
+    handler = (_req, _b, res) => json(res, 200, {});
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    const limited = transport({ maxConcurrentRequests: 1, rateLimiter: { acquire: () => gate } });
+    const free = transport({ maxConcurrentRequests: 1 });
+    let limitedDone = false;
+    const waiting = limited.send({ operation: "Limited", method: "GET", path: "/x", idempotent: true }).then(() => (limitedDone = true));
+    expect((await free.send({ operation: "Free", method: "GET", path: "/x", idempotent: true })).status).toBe(200);
+    expect(limitedDone).toBe(false);
+    letGo();
+    await waiting;
+    expect(hits).toHaveLength(2);
+  });
+
   it("says when an answer is not JSON, without echoing registered secrets", async () => {
     handler = (_req, _b, res) => res.end("<html>oops</html>");
     const answer = await transport().send({ operation: "Find", method: "POST", path: "/x", idempotent: true });
-    expect(() => answer.json()).toThrow(/Find: the answer \(HTTP 200\) is not JSON: "<html>oops<\/html>"/);
+    expect(() => answer.json()).toThrow(
+      /^Forpost Find failed: the answer \(HTTP 200\) is not JSON: "<html>oops<\/html>" \(POST http:\/\/127\.0\.0\.1:\d+\/x\)\. Check that forpost:url \(FORPOST_URL\) points at the Forpost API itself, not at a proxy, a login page or another service\.$/,
+    );
   });
 });
 
@@ -261,5 +341,40 @@ describe("retryAfterSeconds", () => {
     expect(retryAfterSeconds(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThanOrEqual(4);
     expect(retryAfterSeconds("soon")).toBeUndefined();
     expect(retryAfterSeconds(undefined)).toBeUndefined();
+  });
+});
+
+describe("VendorTransportError wording", () => {
+  const failure = {
+    vendor: "billing" as const,
+    operation: "CLN_HOME_EDIT",
+    kind: "dropped" as const,
+    problem: "the connection was reset before an answer arrived",
+    where: "GET https://billing.example:1443/api.php",
+    attempts: 1,
+    timeoutMs: 30_000,
+    outcomeUnknown: true,
+  };
+
+  it("names the vendor and operation first and ends with what to do, and that a write may have been applied", () => {
+    const error = VendorTransportError.from(failure);
+    expect(error.message).toBe(
+      "billing CLN_HOME_EDIT failed: the connection was reset before an answer arrived (GET https://billing.example:1443/api.php). " +
+        "Check billing:url (BILLING_URL) and the network between this machine and the billing (a proxy or firewall cutting connections); " +
+        "if the billing is only slow, raise billing:timeoutSeconds (BILLING_TIMEOUT_SECONDS, now 30). " +
+        "The billing may have applied the request although no usable answer arrived: if it changes something, check there (or run `pulumi refresh`) before repeating it by hand.",
+    );
+    expect(error).toMatchObject({ vendor: "billing", operation: "CLN_HOME_EDIT", outcomeUnknown: true, retryable: false });
+  });
+
+  it("puts a vendor's own advice first, instead of the generic one when it is definite, and rewords on change", () => {
+    const error = VendorTransportError.from({ ...failure, kind: "tls", problem: "TLS failure: the server rejected the client certificate", outcomeUnknown: false });
+    const definite = error.with({ vendorAdvice: "check billing:clientCert.", replacesGenericAdvice: true });
+    expect(definite.message).toBe(
+      "billing CLN_HOME_EDIT failed: TLS failure: the server rejected the client certificate (GET https://billing.example:1443/api.php) — check billing:clientCert.",
+    );
+    expect(error.with({ vendorAdvice: "maybe billing:clientCert." }).message).toMatch(/ — maybe billing:clientCert\. Check billing:url \(BILLING_URL\): its scheme/);
+    expect(error.with({ outcomeUnknown: true }).message).toMatch(/The billing may have applied the request/);
+    expect(error.with({ outcomeUnknown: true }).outcomeUnknown).toBe(true);
   });
 });
