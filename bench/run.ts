@@ -15,6 +15,7 @@ import { resources } from "../provider/registry";
 import { hikconnectLauncher, startSandbox, type RunningSandbox, type VendorEmulator } from "../sandbox";
 import type { PhysicalDeviceInput } from "../sandbox/hikconnect";
 import { LENINA_INPUTS } from "../test/fixtures/billing-lenina";
+import { SWITCH_INPUTS } from "../test/fixtures/billing-switch";
 import { ACME_INPUTS } from "../test/fixtures/forpost-acme";
 import { FRONT_DOOR } from "../test/fixtures/hikconnect-devices";
 import { ALICE_INPUTS } from "../test/fixtures/stalker-alice";
@@ -196,6 +197,13 @@ const CASES: Record<string, BenchCase> = {
     inputs: (_, i) => ({ ...LENINA_INPUTS, number: 100 + i }),
     update: (i) => ({ ...i, zipCode: "420112" }),
   },
+  "billing:Switch": {
+    emulator: (s) => s.billing.emulator,
+    // The switches live in one home added behind the API's back; home + IP is unique per object.
+    inputs: (s, i) => ({ ...SWITCH_INPUTS, homeId: benchHome(s), ip: `10.21.${i >> 8}.${i & 255}`, pswSnmp: "bench-only-snmp" }),
+    update: (i) => ({ ...i, name: `${String(i["name"])} (renamed)` }),
+    note: "every create, update and delete restarts the billing's dhcpd once (CLN_SWITCH_EDIT); read and no-op none",
+  },
 };
 
 /** A channel of a bench device and an area for it, made in the emulator once per sandbox. */
@@ -210,6 +218,17 @@ function benchChannel(s: RunningSandbox): { areaId: string; channelId: string } 
     benchChannels.set(s, found);
   }
   return found;
+}
+
+/** The home the bench's switches are installed in, added once per sandbox. */
+const benchHomes = new WeakMap<RunningSandbox, number>();
+function benchHome(s: RunningSandbox): number {
+  let id = benchHomes.get(s);
+  if (id === undefined) {
+    id = s.billing.emulator.homes.add({ STREET: "Скамеечная улица", S_NUMBER: 1 }).ID;
+    benchHomes.set(s, id);
+  }
+  return id;
 }
 
 function stats(samples: number[]): string {

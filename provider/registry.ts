@@ -65,6 +65,7 @@ export const resources: readonly ResourceEntry[] = [
   { className: "HikArea", token: "hikconnect:Area", module: "hikconnect/area" },
   { className: "HikAreaCamera", token: "hikconnect:AreaCamera", module: "hikconnect/area-camera" },
   { className: "BillingHome", token: "billing:Home", module: "billing/home" },
+  { className: "BillingSwitch", token: "billing:Switch", module: "billing/switch" },
 ];
 
 export const functions: readonly FunctionEntry[] = [
@@ -83,6 +84,10 @@ export const functions: readonly FunctionEntry[] = [
   { vendor: "stalker", name: "getChannel", module: "stalker/functions" },
   { vendor: "hikconnect", name: "getTimeZones", module: "hikconnect/functions" },
   { vendor: "hikconnect", name: "getAreas", module: "hikconnect/functions" },
+  { vendor: "billing", name: "findSubscribers", module: "billing/functions" },
+  { vendor: "billing", name: "getSubscriber", module: "billing/functions" },
+  { vendor: "billing", name: "getHomes", module: "billing/functions" },
+  { vendor: "billing", name: "getSwitches", module: "billing/functions" },
 ];
 
 /** The export name of a resource in its module: `ForpostAccount` → `forpostAccount`. */

@@ -366,7 +366,7 @@ function renderImport(entry: ResourceEntry): string {
     `Nothing is created or changed: \`pulumi preview\` already reads the ${noun} and lists every declared input that differs from what ${vendor.title} has (field, declared value, ${vendor.title}'s value), and \`pulumi up\` fails the same way until the program matches. Once imported, the option has no effect and may be removed.`,
     "",
     def.naturalKey
-      ? `For pipelines that must converge whether or not the ${noun} exists, \`{ adoptExisting: true }\` looks it up by ${def.naturalKey.fields.map((f) => `\`${f}\``).join(" + ")}${def.naturalKey.unique ? " (unique in " + vendor.title + ")" : " (not unique in " + vendor.title + ": two matches are an error, never a guess)"}: nothing found → created; one → adopted, and the declared inputs that differ are applied in place; a difference that needs a replacement fails without changing anything.`
+      ? `For pipelines that must converge whether or not the ${noun} exists, \`{ adoptExisting: true }\` looks it up by ${def.naturalKey.fields.map((f) => `\`${f}\``).join(" + ")}${def.naturalKey.optionalFields?.length ? ` (+ ${def.naturalKey.optionalFields.map((f) => `\`${f}\``).join(", ")}, empty when not set)` : ""}${def.naturalKey.unique ? " (unique in " + vendor.title + ")" : " (not unique in " + vendor.title + ": two matches are an error, never a guess)"}: nothing found → created; one → adopted, and the declared inputs that differ are applied in place; a difference that needs a replacement fails without changing anything.`
       : `This resource has no natural key, so it can only be imported by id (\`adoptExisting\` is refused at preview).`,
   ];
   if (unreadable.length > 0) {

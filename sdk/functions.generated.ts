@@ -18,6 +18,10 @@ import { getOrganizationFolders as vsaas_getOrganizationFolders } from "../provi
 import { getOrganizationPresets as vsaas_getOrganizationPresets } from "../provider/vsaas/functions";
 import { getTimeZones as hikconnect_getTimeZones } from "../provider/hikconnect/functions";
 import { getAreas as hikconnect_getAreas } from "../provider/hikconnect/functions";
+import { findSubscribers as billing_findSubscribers } from "../provider/billing/functions";
+import { getSubscriber as billing_getSubscriber } from "../provider/billing/functions";
+import { getHomes as billing_getHomes } from "../provider/billing/functions";
+import { getSwitches as billing_getSwitches } from "../provider/billing/functions";
 import { invokeFunction, invokeFunctionOutput } from "./invoke";
 import { assertSameType, type InputArgs } from "./telecom-resource";
 
@@ -658,4 +662,233 @@ export namespace hikconnect {
     return invokeFunctionOutput(hikconnect_getAreas, args);
   }
   assertSameType<GetAreasArgs, z.input<typeof hikconnect_getAreas.definition.args>>(true);
+}
+
+/**
+ * Lookups in Billing (ISP billing cashier API (`api.php`, CLN_* procedures)).
+ */
+export namespace billing {
+  /**
+   * Arguments of {@link billing.findSubscribers}.
+   */
+  export interface FindSubscribersArgs {
+    /**
+     * The login (LOGIN_IN).
+     */
+    login?: z.input<typeof billing_findSubscribers.definition.args>["login"];
+    /**
+     * The contract number (CONTRACT_NUMBER_IN).
+     */
+    contractNumber?: z.input<typeof billing_findSubscribers.definition.args>["contractNumber"];
+    /**
+     * Every contract number starting with this, e.g. `D-0012`.
+     */
+    contractNumberPrefix?: z.input<typeof billing_findSubscribers.definition.args>["contractNumberPrefix"];
+    /**
+     * With `contractNumberTo`: contract numbers in this range, inclusive — the same text before
+     * the digits (`D-000100` … `D-000199`), the digits compared as numbers.
+     */
+    contractNumberFrom?: z.input<typeof billing_findSubscribers.definition.args>["contractNumberFrom"];
+    /**
+     * The range's upper end (see `contractNumberFrom`).
+     */
+    contractNumberTo?: z.input<typeof billing_findSubscribers.definition.args>["contractNumberTo"];
+    /**
+     * The subscriber's IPv4 address (IP_IN).
+     */
+    ip?: z.input<typeof billing_findSubscribers.definition.args>["ip"];
+    /**
+     * The phone number as the billing holds it (SMS_IN), e.g. `+79170000001`.
+     */
+    phone?: z.input<typeof billing_findSubscribers.definition.args>["phone"];
+    /**
+     * A service's id on the equipment (SIP_ID): a VoIP number or an IPTV account number. Not
+     * checkable: no answer carries it.
+     */
+    sipId?: z.input<typeof billing_findSubscribers.definition.args>["sipId"];
+    /**
+     * Also deleted subscribers (DELETED 1). Default false.
+     */
+    includeDeleted?: z.input<typeof billing_findSubscribers.definition.args>["includeDeleted"];
+  }
+  /**
+   * What {@link billing.findSubscribers} answers.
+   */
+  export type FindSubscribersResult = z.output<typeof billing_findSubscribers.definition.result>;
+  /**
+   * Subscribers (not groups) found with CLN_USR_FIND_2 by exactly one of: login, contract number,
+   * contract-number prefix or range, IP, phone (SMS) or SIP id, each completed with CLN_USR_GET.
+   * Matches are exact and case-sensitive, whatever the billing's own search does (it may match
+   * substrings): each candidate is checked against its CLN_USR_GET record — except `sipId`, which
+   * no answer carries, so those are as the billing matched them. Deleted subscribers are left out
+   * unless `includeDeleted`. Costs: 1 + one CLN_USR_GET per candidate; a prefix or range search
+   * with `billing:contractNumberSearch` `exact` (the default) reads every subscriber (see the
+   * page).
+   *
+   * Reference: docs/api-docs/billing/find-subscribers.md.
+   */
+  export function findSubscribers(args?: FindSubscribersArgs): Promise<FindSubscribersResult> {
+    return invokeFunction(billing_findSubscribers, args);
+  }
+  /**
+   * Subscribers (not groups) found with CLN_USR_FIND_2 by exactly one of: login, contract number,
+   * contract-number prefix or range, IP, phone (SMS) or SIP id, each completed with CLN_USR_GET.
+   * Matches are exact and case-sensitive, whatever the billing's own search does (it may match
+   * substrings): each candidate is checked against its CLN_USR_GET record — except `sipId`, which
+   * no answer carries, so those are as the billing matched them. Deleted subscribers are left out
+   * unless `includeDeleted`. Costs: 1 + one CLN_USR_GET per candidate; a prefix or range search
+   * with `billing:contractNumberSearch` `exact` (the default) reads every subscriber (see the
+   * page).
+   *
+   * Reference: docs/api-docs/billing/find-subscribers.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function findSubscribersOutput(args?: InputArgs<FindSubscribersArgs>): pulumi.Output<FindSubscribersResult> {
+    return invokeFunctionOutput(billing_findSubscribers, args);
+  }
+  assertSameType<FindSubscribersArgs, z.input<typeof billing_findSubscribers.definition.args>>(true);
+
+  /**
+   * Arguments of {@link billing.getSubscriber}.
+   */
+  export interface GetSubscriberArgs {
+    /**
+     * The billing's user ID (SELECT_ID).
+     */
+    id?: z.input<typeof billing_getSubscriber.definition.args>["id"];
+    /**
+     * The login.
+     */
+    login?: z.input<typeof billing_getSubscriber.definition.args>["login"];
+    /**
+     * The contract number.
+     */
+    contractNumber?: z.input<typeof billing_getSubscriber.definition.args>["contractNumber"];
+  }
+  /**
+   * What {@link billing.getSubscriber} answers.
+   */
+  export type GetSubscriberResult = z.output<typeof billing_getSubscriber.definition.result>;
+  /**
+   * One subscriber's record (CLN_USR_GET) by its billing ID, or by login or contract number
+   * (CLN_USR_FIND_2, exact, deleted subscribers left out): exactly one must match, else the error
+   * says what there is. Every password-like column (PSW, GEN_PWD, AD_PASS) is left out.
+   *
+   * Reference: docs/api-docs/billing/get-subscriber.md.
+   */
+  export function getSubscriber(args?: GetSubscriberArgs): Promise<GetSubscriberResult> {
+    return invokeFunction(billing_getSubscriber, args);
+  }
+  /**
+   * One subscriber's record (CLN_USR_GET) by its billing ID, or by login or contract number
+   * (CLN_USR_FIND_2, exact, deleted subscribers left out): exactly one must match, else the error
+   * says what there is. Every password-like column (PSW, GEN_PWD, AD_PASS) is left out.
+   *
+   * Reference: docs/api-docs/billing/get-subscriber.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getSubscriberOutput(args?: InputArgs<GetSubscriberArgs>): pulumi.Output<GetSubscriberResult> {
+    return invokeFunctionOutput(billing_getSubscriber, args);
+  }
+  assertSameType<GetSubscriberArgs, z.input<typeof billing_getSubscriber.definition.args>>(true);
+
+  /**
+   * Arguments of {@link billing.getHomes}.
+   */
+  export interface GetHomesArgs {
+    /**
+     * The home ID (P_ID).
+     */
+    id?: z.input<typeof billing_getHomes.definition.args>["id"];
+    /**
+     * The street, exactly (`улица Ленина`).
+     */
+    street?: z.input<typeof billing_getHomes.definition.args>["street"];
+    /**
+     * The house number.
+     */
+    number?: z.input<typeof billing_getHomes.definition.args>["number"];
+    /**
+     * The house letter.
+     */
+    liter?: z.input<typeof billing_getHomes.definition.args>["liter"];
+    /**
+     * The city.
+     */
+    city?: z.input<typeof billing_getHomes.definition.args>["city"];
+  }
+  /**
+   * What {@link billing.getHomes} answers.
+   */
+  export type GetHomesResult = z.output<typeof billing_getHomes.definition.result>;
+  /**
+   * Homes of the billing's address directory (CLN_HOME_LIST: one call), filtered exactly by the
+   * arguments given (all of them must match); none given: every home.
+   *
+   * Reference: docs/api-docs/billing/get-homes.md.
+   */
+  export function getHomes(args?: GetHomesArgs): Promise<GetHomesResult> {
+    return invokeFunction(billing_getHomes, args);
+  }
+  /**
+   * Homes of the billing's address directory (CLN_HOME_LIST: one call), filtered exactly by the
+   * arguments given (all of them must match); none given: every home.
+   *
+   * Reference: docs/api-docs/billing/get-homes.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getHomesOutput(args?: InputArgs<GetHomesArgs>): pulumi.Output<GetHomesResult> {
+    return invokeFunctionOutput(billing_getHomes, args);
+  }
+  assertSameType<GetHomesArgs, z.input<typeof billing_getHomes.definition.args>>(true);
+
+  /**
+   * Arguments of {@link billing.getSwitches}.
+   */
+  export interface GetSwitchesArgs {
+    /**
+     * The switch ID (P_ID).
+     */
+    id?: z.input<typeof billing_getSwitches.definition.args>["id"];
+    /**
+     * The home's ID (P_HOME_ID).
+     */
+    homeId?: z.input<typeof billing_getSwitches.definition.args>["homeId"];
+    /**
+     * The management IP address.
+     */
+    ip?: z.input<typeof billing_getSwitches.definition.args>["ip"];
+    /**
+     * The name, exactly.
+     */
+    name?: z.input<typeof billing_getSwitches.definition.args>["name"];
+  }
+  /**
+   * What {@link billing.getSwitches} answers.
+   */
+  export type GetSwitchesResult = z.output<typeof billing_getSwitches.definition.result>;
+  /**
+   * Access switches (CLN_SWITCH_LIST: one call, by home when `homeId` is given), filtered exactly
+   * by the arguments given. Their passwords are never in the answer.
+   *
+   * Reference: docs/api-docs/billing/get-switches.md.
+   */
+  export function getSwitches(args?: GetSwitchesArgs): Promise<GetSwitchesResult> {
+    return invokeFunction(billing_getSwitches, args);
+  }
+  /**
+   * Access switches (CLN_SWITCH_LIST: one call, by home when `homeId` is given), filtered exactly
+   * by the arguments given. Their passwords are never in the answer.
+   *
+   * Reference: docs/api-docs/billing/get-switches.md.
+   *
+   * The arguments may be Outputs; so is the answer (unknown in a preview while an argument is).
+   */
+  export function getSwitchesOutput(args?: InputArgs<GetSwitchesArgs>): pulumi.Output<GetSwitchesResult> {
+    return invokeFunctionOutput(billing_getSwitches, args);
+  }
+  assertSameType<GetSwitchesArgs, z.input<typeof billing_getSwitches.definition.args>>(true);
 }

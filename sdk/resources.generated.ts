@@ -19,6 +19,7 @@ import { hikDevice } from "../provider/hikconnect/device";
 import { hikArea } from "../provider/hikconnect/area";
 import { hikAreaCamera } from "../provider/hikconnect/area-camera";
 import { billingHome } from "../provider/billing/home";
+import { billingSwitch } from "../provider/billing/switch";
 import { assertSameType, TelecomResourceBase, type InputArgs, type TelecomResourceOptions } from "./telecom-resource";
 
 // ForpostAccount (forpost:Account)
@@ -2156,7 +2157,8 @@ export type BillingHomeOutputs = ResourceOutputs<typeof billingHome.definition.i
 
 /**
  * A house in the ISP billing's address directory (cashier API `api.php`: CLN_HOME_EDIT,
- * CLN_HOME_LIST), where subscriber connections start. Every field updates in place.
+ * CLN_HOME_LIST), where subscriber connections start. Every field updates in place; the full
+ * address is the home's identity.
  *
  * Type token `pulumi-nodejs:dynamic/billing:Home`. Billing configuration: `billing:url`,
  * `billing:login`, `billing:password` (secret) (see docs/configuration/billing.md).
@@ -2232,3 +2234,158 @@ export interface BillingHome {
 
 // The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
 assertSameType<BillingHomeArgs, DerivedBillingHomeArgs>(true);
+
+// BillingSwitch (billing:Switch)
+
+type DerivedBillingSwitchArgs = InputArgs<z.input<typeof billingSwitch.definition.inputs>>;
+
+/**
+ * Arguments of {@link BillingSwitch}.
+ */
+export interface BillingSwitchArgs {
+  /**
+   * The home the switch is installed in (HOME_ID): a `BillingHome`'s `homeId`. Moving the switch
+   * to another home updates it in place (it keeps its ID).
+   */
+  homeId: DerivedBillingSwitchArgs["homeId"];
+  /**
+   * Name (NAME), e.g. `Ленина 12А: подъезд 1`.
+   */
+  name: DerivedBillingSwitchArgs["name"];
+  /**
+   * Management IPv4 address (IP), dotted. The billing keeps it as an INTEGER (network byte order,
+   * signed: `192.168.1.1` is -1062731519); the provider converts both ways.
+   */
+  ip: DerivedBillingSwitchArgs["ip"];
+  /**
+   * The switch type's name as the billing knows it (SWITCH_TYPE), e.g. `D-Link DES-3200-28`.
+   */
+  switchType?: DerivedBillingSwitchArgs["switchType"];
+  /**
+   * Number of ports (PORTS_CNT).
+   */
+  portsCount?: DerivedBillingSwitchArgs["portsCount"];
+  /**
+   * SNMP password (PSW_SNMP, ≤ 40 characters); `""` clears it. Write-only: the provider never
+   * reads it back, so a change made in the billing is not detected.
+   *
+   * Secret: kept encrypted in the state.
+   */
+  pswSnmp?: DerivedBillingSwitchArgs["pswSnmp"];
+  /**
+   * SSH password (PSW_SSH, ≤ 40 characters); `""` clears it. Write-only: the provider never reads
+   * it back, so a change made in the billing is not detected.
+   *
+   * Secret: kept encrypted in the state.
+   */
+  pswSsh?: DerivedBillingSwitchArgs["pswSsh"];
+  /**
+   * Telnet password (PSW_TELNET, ≤ 40 characters); `""` clears it. Write-only: the provider never
+   * reads it back, so a change made in the billing is not detected.
+   *
+   * Secret: kept encrypted in the state.
+   */
+  pswTelnet?: DerivedBillingSwitchArgs["pswTelnet"];
+  /**
+   * Give every subscriber of the home this switch (UPDATE_HOME_FLAG 1) when the switch is added to
+   * a home — on create, and when `homeId` changes. It overrides each subscriber's own switch; a
+   * change to this flag alone sends nothing.
+   *
+   * Used when the object is created only.
+   */
+  assignToHomeSubscribers?: DerivedBillingSwitchArgs["assignToHomeSubscribers"];
+}
+
+/**
+ * What Billing holds for a {@link BillingSwitch}, as last read.
+ */
+export type BillingSwitchOutputs = ResourceOutputs<typeof billingSwitch.definition.inputs.shape, typeof billingSwitch.definition.outputs.shape>;
+
+/**
+ * An access switch installed in a home of the ISP billing (cashier API `api.php`: CLN_SWITCH_EDIT,
+ * CLN_SWITCH_LIST), with its management passwords. Every CLN_SWITCH_EDIT restarts the billing's
+ * DHCP server, so the provider sends one only when something really changes: a plan with no
+ * change, a refresh or an import sends none. Every field updates in place.
+ *
+ * Type token `pulumi-nodejs:dynamic/billing:Switch`. Billing configuration: `billing:url`,
+ * `billing:login`, `billing:password` (secret) (see docs/configuration/billing.md). `pswSnmp`,
+ * `pswSsh`, `pswTelnet` are kept secret.
+ *
+ * Reference: docs/api-docs/billing/switch.md.
+ */
+export class BillingSwitch extends TelecomResourceBase {
+  constructor(name: string, args: BillingSwitchArgs, opts?: TelecomResourceOptions) {
+    super(billingSwitch.definition, name, args, opts);
+  }
+}
+
+export interface BillingSwitch {
+  /**
+   * The home the switch is installed in (HOME_ID): a `BillingHome`'s `homeId`. Moving the switch
+   * to another home updates it in place (it keeps its ID).
+   *
+   * As last read back from the vendor.
+   */
+  readonly homeId: pulumi.Output<BillingSwitchOutputs["homeId"]>;
+  /**
+   * Name (NAME), e.g. `Ленина 12А: подъезд 1`.
+   *
+   * As last read back from the vendor.
+   */
+  readonly name: pulumi.Output<BillingSwitchOutputs["name"]>;
+  /**
+   * Management IPv4 address (IP), dotted. The billing keeps it as an INTEGER (network byte order,
+   * signed: `192.168.1.1` is -1062731519); the provider converts both ways.
+   *
+   * As last read back from the vendor.
+   */
+  readonly ip: pulumi.Output<BillingSwitchOutputs["ip"]>;
+  /**
+   * The switch type's name as the billing knows it (SWITCH_TYPE), e.g. `D-Link DES-3200-28`.
+   *
+   * As last read back from the vendor.
+   */
+  readonly switchType: pulumi.Output<BillingSwitchOutputs["switchType"]>;
+  /**
+   * Number of ports (PORTS_CNT).
+   *
+   * As last read back from the vendor.
+   */
+  readonly portsCount: pulumi.Output<BillingSwitchOutputs["portsCount"]>;
+  /**
+   * SNMP password (PSW_SNMP, ≤ 40 characters); `""` clears it. Write-only: the provider never
+   * reads it back, so a change made in the billing is not detected.
+   *
+   * As last read back from the vendor.
+   */
+  readonly pswSnmp: pulumi.Output<BillingSwitchOutputs["pswSnmp"]>;
+  /**
+   * SSH password (PSW_SSH, ≤ 40 characters); `""` clears it. Write-only: the provider never reads
+   * it back, so a change made in the billing is not detected.
+   *
+   * As last read back from the vendor.
+   */
+  readonly pswSsh: pulumi.Output<BillingSwitchOutputs["pswSsh"]>;
+  /**
+   * Telnet password (PSW_TELNET, ≤ 40 characters); `""` clears it. Write-only: the provider never
+   * reads it back, so a change made in the billing is not detected.
+   *
+   * As last read back from the vendor.
+   */
+  readonly pswTelnet: pulumi.Output<BillingSwitchOutputs["pswTelnet"]>;
+  /**
+   * Give every subscriber of the home this switch (UPDATE_HOME_FLAG 1) when the switch is added to
+   * a home — on create, and when `homeId` changes. It overrides each subscriber's own switch; a
+   * change to this flag alone sends nothing.
+   *
+   * As last read back from the vendor.
+   */
+  readonly assignToHomeSubscribers: pulumi.Output<BillingSwitchOutputs["assignToHomeSubscribers"]>;
+  /**
+   * The billing's switch ID (the resource id, as a number).
+   */
+  readonly switchId: pulumi.Output<BillingSwitchOutputs["switchId"]>;
+}
+
+// The documented Args must stay exactly the schema's inputs (a type error here means the generator is wrong).
+assertSameType<BillingSwitchArgs, DerivedBillingSwitchArgs>(true);

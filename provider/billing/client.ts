@@ -1,9 +1,11 @@
 import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
+import { withKeyLock } from "../core/key-lock";
 import { redact } from "../core/redact";
 import { HttpTransport, type HttpAnswer } from "../core/transport";
 import { decodeAnswer, NotXmlError, parseAnswer, type BillingRow } from "./answer";
 import { LOGIN_PROCEDURE, perCallAuthenticator, SESSION_ERROR, sessionAuthenticator } from "./auth";
 import { billingConfig, type BillingConfig } from "./config";
+import { recordReader, type RecordReader } from "./records";
 import { billingTlsOptions, tlsAdvice } from "./tls";
 
 /** A positional argument; null and undefined are sent as the literal `null`. */
@@ -26,6 +28,62 @@ export interface HomeColumns {
 }
 const HOME_COLUMNS: Array<keyof HomeColumns> = ["pull_id", "connect_date", "zip_code", "country", "city", "region", "street", "s_number", "s_liter"];
 
+/** CLN_SWITCH_EDIT's P_OP: "2 - удаление, 1 добавление 0 - обновление существующего". */
+export const SwitchOp = { update: 0, add: 1, delete: 2 } as const;
+
+/** CLN_SWITCH_EDIT's arguments after ID, in order. */
+export interface SwitchColumns {
+  name: BillingArg;
+  /** The wire INTEGER (see ip.ts). */
+  ip: BillingArg;
+  switch_type: BillingArg;
+  psw_snmp: BillingArg;
+  psw_ssh: BillingArg;
+  psw_telnet: BillingArg;
+  home_id: BillingArg;
+  ports_cnt: BillingArg;
+  update_home_flag: BillingArg;
+}
+const SWITCH_COLUMNS: Array<keyof SwitchColumns> = ["name", "ip", "switch_type", "psw_snmp", "psw_ssh", "psw_telnet", "home_id", "ports_cnt", "update_home_flag"];
+
+/** CLN_USR_FIND_2's 24 arguments after SUID, in order ("по одному из полей"). */
+export const FIND_PARAMS = [
+  "NAME_IN",
+  "LOGIN_IN",
+  "ID_IN",
+  "EMAIL_IN",
+  "IP_IN",
+  "FINANCE_IN",
+  "SERVER_IN",
+  "ADMIN_IN",
+  "BALANCEL_IN",
+  "BALANCEH_IN",
+  "PARENT_ID_IN",
+  "END_USER_IN",
+  "COUNT_USER_IN",
+  "ALL_IN",
+  "DELETED_IN",
+  "ATTRIBUTE",
+  "CONTRACT_NUMBER_IN",
+  "TARIFF_ID",
+  "ROUTER_IP",
+  "ROUTER_VLAN",
+  "ROUTER_PORT",
+  "SIP_ID",
+  "SMS_IN",
+  "NAS_IP",
+] as const;
+export type FindCriteria = Partial<Record<(typeof FIND_PARAMS)[number], BillingArg>>;
+
+/**
+ * Columns whose values are credentials: CLN_USR_GET's PSW, GEN_PWD and AD_PASS, CLN_SWITCH_LIST's
+ * PSW_SNMP/PSW_SSH/PSW_TELNET, and anything a newer billing adds that is named like one. They are
+ * dropped from every answer as it is parsed (unless a caller that must re-send them asks to keep
+ * them), and masked in any answer text an error quotes.
+ */
+export const SECRET_COLUMN = /psw|pwd|pass|secret|token/i;
+
+
 /**
  * Assumed (undocumented): how the billing words a refused login or password. Errors that match
  * become {@link VendorAuthError}s naming the credential keys.
@@ -40,10 +98,23 @@ const AUTH_ERROR = /парол|password|логин|login|имя пользова
  * never puts a query string in a message, and every message is redacted besides.
  */
 export class BillingClient {
+  /** Homes by ID: refresh reads coalesced into one CLN_HOME_LIST, writes' reads by ID (see records.ts). */
+  readonly homes: RecordReader<BillingRow>;
+  /** Switches the same way through CLN_SWITCH_LIST; rows without the passwords. */
+  readonly switches: RecordReader<BillingRow>;
+
   constructor(
     private readonly transport: HttpTransport,
-    private readonly context: { authMode: "session" | "per-call"; hasClientCertificate: boolean; hasCaCert: boolean },
-  ) {}
+    readonly context: {
+      authMode: "session" | "per-call";
+      hasClientCertificate: boolean;
+      hasCaCert: boolean;
+      contractNumberSearch?: "exact" | "substring" | "like";
+    },
+  ) {
+    this.homes = recordReader({ idOf: rowId, one: (id) => this.listHomes(id), all: () => this.listHomes() });
+    this.switches = recordReader({ idOf: rowId, one: (id) => this.listSwitches({ id }), all: () => this.listSwitches() });
+  }
 
   /** A client for the configured billing (stack config or environment), shared per process. */
   static fromConfig(): BillingClient {
@@ -71,7 +142,12 @@ export class BillingClient {
       isRetryableAnswer: (answer, request) =>
         errorOf(answer) === undefined && ([429, 502, 503, 504].includes(answer.status) || (answer.status >= 500 && request.idempotent)),
     });
-    client = new BillingClient(transport, { authMode: config.authMode, hasClientCertificate, hasCaCert: config.caCert !== undefined });
+    client = new BillingClient(transport, {
+      authMode: config.authMode,
+      hasClientCertificate,
+      hasCaCert: config.caCert !== undefined,
+      contractNumberSearch: config.contractNumberSearch,
+    });
     return client;
   }
 
@@ -95,7 +171,12 @@ export class BillingClient {
    */
   async editHome(op: (typeof HomeOp)[keyof typeof HomeOp], id: number | null, columns: Partial<HomeColumns> = {}): Promise<BillingRow[]> {
     const args: BillingArg[] = [op, id, ...HOME_COLUMNS.map((column) => columns[column])];
-    return this.call("CLN_HOME_EDIT", args, { idempotent: op !== HomeOp.add });
+    try {
+      return await this.call("CLN_HOME_EDIT", args, { idempotent: op !== HomeOp.add });
+    } finally {
+      // Even a failed edit may have been applied: the next read must not come from an older list.
+      this.homes.invalidate();
+    }
   }
 
   /** CLN_HOME_LIST(P_ID): every home, or the one with that ID. */
@@ -103,7 +184,46 @@ export class BillingClient {
     return this.call("CLN_HOME_LIST", [id ?? null], { idempotent: true });
   }
 
-  private async call(proc: string, args: BillingArg[], options: { idempotent: boolean }): Promise<BillingRow[]> {
+  /**
+   * CLN_SWITCH_EDIT(P_OP, ID, NAME, IP, SWITCH_TYPE, PSW_SNMP, PSW_SSH, PSW_TELNET, HOME_ID,
+   * PORTS_CNT, UPDATE_HOME_FLAG). Every call restarts the billing's dhcpd, so callers send one only
+   * when something changes, and this process sends them one at a time (restarts never overlap).
+   * An add is not idempotent; an update (every column) and a delete by ID are.
+   */
+  async editSwitch(op: (typeof SwitchOp)[keyof typeof SwitchOp], id: number | null, columns: Partial<SwitchColumns> = {}): Promise<BillingRow[]> {
+    const args: BillingArg[] = [op, id, ...SWITCH_COLUMNS.map((column) => columns[column])];
+    return withKeyLock("billing:CLN_SWITCH_EDIT", async () => {
+      try {
+        return await this.call("CLN_SWITCH_EDIT", args, { idempotent: op !== SwitchOp.add });
+      } finally {
+        this.switches.invalidate();
+      }
+    });
+  }
+
+  /**
+   * CLN_SWITCH_LIST(P_ID, P_HOME_ID): every switch, the one with that ID, or a home's. The password
+   * columns are dropped unless `withPasswords` (only an update, which must re-send the ones the
+   * program does not declare, asks for them).
+   */
+  async listSwitches(filter: { id?: number; homeId?: number } = {}, options: { withPasswords?: boolean } = {}): Promise<BillingRow[]> {
+    return this.call("CLN_SWITCH_LIST", [filter.id ?? null, filter.homeId ?? null], {
+      idempotent: true,
+      ...(options.withPasswords ? { keepColumns: ["psw_snmp", "psw_ssh", "psw_telnet"] } : {}),
+    });
+  }
+
+  /** CLN_USR_GET(SELECT_ID): the user's row (password-like columns dropped), or undefined. */
+  async getUser(id: number): Promise<BillingRow | undefined> {
+    return (await this.call("CLN_USR_GET", [id], { idempotent: true })).find((row) => row["user_id"] === String(id));
+  }
+
+  /** CLN_USR_FIND_2 with the given criteria (the others NULL). */
+  async findUsers(criteria: FindCriteria): Promise<BillingRow[]> {
+    return this.call("CLN_USR_FIND_2", FIND_PARAMS.map((name) => criteria[name]), { idempotent: true });
+  }
+
+  private async call(proc: string, args: BillingArg[], options: { idempotent: boolean; keepColumns?: readonly string[] }): Promise<BillingRow[]> {
     let answer: HttpAnswer;
     try {
       answer = await this.transport.send({
@@ -131,18 +251,19 @@ export class BillingClient {
       if (/SSL certificate/i.test(text)) {
         // nginx's `ssl_verify_client on` answers HTTP 400 instead of failing the handshake.
         const advice = tlsAdvice({ code: "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED" }, this.context);
-        throw new VendorTransportError(`billing ${proc} failed: HTTP ${answer.status} "${firstLine(text)}" — ${advice!.advice}`, details);
+        throw new VendorTransportError(`billing ${proc} failed: HTTP ${answer.status} "${quote(text)}" — ${advice!.advice}`, details);
       }
       const what = answer.status >= 400 ? `HTTP ${answer.status}` : "an answer that is not well-formed XML";
       // Without the billing's own <error>, a cut answer or a proxy's 5xx may follow a procedure that
       // ran: an add in that state must be looked up before it is sent again.
       const maybeApplied = !options.idempotent && (answer.status < 400 || answer.status >= 500);
       throw new VendorApiError(
-        `billing ${proc} failed: ${what} (${JSON.stringify(redact(firstLine(text)))}); is billing:url (BILLING_URL) the cashier web interface, e.g. https://billing.example:1443?`,
+        `billing ${proc} failed: ${what} (${JSON.stringify(redact(quote(text)))}); is billing:url (BILLING_URL) the cashier web interface, e.g. https://billing.example:1443?`,
         { ...details, retryable: answer.status >= 500 || answer.status === 429, outcomeUnknown: maybeApplied },
       );
     }
-    return parsed.rows;
+    const keep = new Set(options.keepColumns ?? []);
+    return parsed.rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => keep.has(column) || !SECRET_COLUMN.test(column))));
   }
 
   private billingError(proc: string, message: string, details: { vendor: "billing"; operation: string; httpStatus: number }): VendorApiError {
@@ -192,6 +313,20 @@ function errorOf(answer: HttpAnswer): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function rowId(row: BillingRow): number | undefined {
+  const id = row["id"];
+  return id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined;
+}
+
+/**
+ * The start of an answer for an error message, credential columns masked (`<psw>x</psw>` →
+ * `<psw>***</psw>`, also when the answer was cut inside the value): a cut CLN_SWITCH_LIST or
+ * CLN_USR_GET answer must not put a password into an error.
+ */
+function quote(text: string): string {
+  return firstLine(text.replace(/<([A-Za-z_][\w.-]*)>[^<]*/g, (match, name: string) => (SECRET_COLUMN.test(name) ? `<${name}>***` : match)));
 }
 
 function firstLine(text: string): string {

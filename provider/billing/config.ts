@@ -62,6 +62,15 @@ export const billingConfig = defineVendorConfig("billing", {
     default: "session",
     doc: "`session`: CLN_AUTH_LOGIN once, its SUID reused and renewed once when the billing says it expired. `per-call`: `login`/`password` on every request (billing 3.9.7+).",
   },
+  contractNumberSearch: {
+    env: "BILLING_CONTRACT_NUMBER_SEARCH",
+    schema: configValue.oneOf(["exact", "substring", "like"]),
+    default: "exact",
+    doc:
+      "How this billing's CLN_USR_FIND_2 matches CONTRACT_NUMBER_IN (the document does not say), which decides what a contract-number prefix or range search of `billing.findSubscribers` costs. " +
+      "`exact` (assume nothing): such a search reads every subscriber (1 + one CLN_USR_GET per subscriber). `substring`: the billing finds numbers containing (or starting with) the text, so the search asks for the prefix. " +
+      "`like`: it applies SQL LIKE, so the search asks for `prefix%`. Either way every candidate is checked with CLN_USR_GET; set it only after trying it on your billing.",
+  },
   // Half the usual cap: the cashier interface is the billing server's own PHP front end, in front of
   // the database that also runs the ISP's network (procedures such as CLN_SWITCH_EDIT restart dhcpd
   // when they finish), so a big stack must not stack procedure calls up on it. 4 at ~100 ms an

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
-import { withKeyLock } from "../core/key-lock";
-import { defineResource, type ResourceInputs, type ResourceOutputs } from "../core/resource";
-import { field, input, output } from "../core/schema";
+import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
+import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
+import { defineResource, type DiscoverOptions, type DiscoveredObject, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { field, input, output, sameValue } from "../core/schema";
 import { decodeWireFields, wireFields, WireDecodeError } from "../core/wire";
 import type { BillingRow } from "./answer";
 import { BillingClient, HomeOp, type HomeColumns } from "./client";
+import { slug } from "./slug";
 
 /** INTEGER columns (S_NUMBER, PULL_ID) are 32-bit in the billing's database. */
 const int32 = () => z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0, { error: "must be 0 or more" }).max(2_147_483_647, { error: "is too large" });
@@ -35,27 +36,50 @@ const outputs = z.object({
 type Inputs = ResourceInputs<typeof inputs.shape>;
 type Outputs = ResourceOutputs<typeof inputs.shape, typeof outputs.shape>;
 const FIELDS = wireFields(inputs);
-/** What makes an address: a home is found by these when an add answers no id. */
+/** What makes an address: the directory refuses a second home with the same one (ours, not the billing's rule). */
 const ADDRESS: Array<keyof Inputs> = ["street", "number", "liter", "city", "region", "country", "zipCode"];
 
 /** A house in the billing's address directory (CLN_HOME_EDIT / CLN_HOME_LIST). */
 export const billingHome = defineResource({
   token: "billing:Home",
   description:
-    "A house in the ISP billing's address directory (cashier API `api.php`: CLN_HOME_EDIT, CLN_HOME_LIST), where subscriber connections start. Every field updates in place.",
+    "A house in the ISP billing's address directory (cashier API `api.php`: CLN_HOME_EDIT, CLN_HOME_LIST), where subscriber connections start. Every field updates in place; the full address is the home's identity.",
   inputs,
   outputs,
   idPattern: /^\d+$/,
+  idDoc: "the billing's home ID, digits, e.g. `101`",
+  // The full address. street and number are required inputs; the other parts count as empty when
+  // not set, so "Ленина 12" and "Ленина 12А" are different homes. Matched exactly (trimmed).
+  naturalKey: {
+    fields: ["street", "number"],
+    optionalFields: ["liter", "city", "region", "country", "zipCode"],
+    unique: true,
+    find: async (i) => sameAddress(await BillingClient.fromConfig().homes.all(), i).map((row) => ({ id: row["id"]!, label: homeAddress(row) })),
+  },
+  async *discover(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
+    // CLN_HOME_LIST without P_ID answers every home in one call (the document has no paging).
+    const rows = await BillingClient.fromConfig().listHomes();
+    options.onProgress?.(rows.length);
+    let yielded = 0;
+    for (const row of rows) {
+      if (options.limit !== undefined && yielded >= options.limit) return;
+      const values = toInputs(row);
+      const address = addressText(values);
+      // A home belongs to no single subscriber: it is grouped, and filtered, by its address.
+      if (options.subscriberPrefix !== undefined && !address.startsWith(options.subscriberPrefix)) continue;
+      yielded++;
+      yield { id: row["id"]!, inputs: values, subscriber: address, name: slug(`${values.street ?? ""} ${values.number ?? ""}${values.liter ?? ""}`, `home-${row["id"]}`) };
+    }
+  },
   handlers: {
-    async create(i, progress) {
+    async create(i, progress, context) {
       const client = BillingClient.fromConfig();
-      // Two creates of the same address in one run must not both pass the duplicate check.
-      const id = await withKeyLock(`billing:home:${JSON.stringify(addressOf(i))}`, () => addHome(client, i));
+      const id = await addHome(client, i, context);
       progress.created(String(id), { ...i, homeId: id });
       return { id: String(id), outs: await readOrFail(client, id) };
     },
     read: async (id) => {
-      const row = await findRow(BillingClient.fromConfig(), Number(id));
+      const row = await BillingClient.fromConfig().homes.get(Number(id));
       return row && toOutputs(row);
     },
     async update(id, olds, news, changed) {
@@ -63,9 +87,12 @@ export const billingHome = defineResource({
       const client = BillingClient.fromConfig();
       const homeId = Number(id);
       // P_OP 0 sets every column. Columns the program does not declare keep what the billing has
-      // now (read just before), so an update never clears what someone else set.
+      // now (read just before, by ID), so an update never clears what someone else set.
       const current = await findRow(client, homeId);
       if (!current) throw goneError(homeId);
+      const now = toInputs(current);
+      // Nothing the program declares differs from the billing (a drift someone undid): send nothing.
+      if (Object.keys(news).every((key) => sameValue(now[key as keyof Inputs], news[key as keyof Inputs]))) return toOutputs(current);
       await client.editHome(HomeOp.edit, homeId, { ...columnsOfRow(current), ...columnsOf(news) });
       return readOrFail(client, homeId);
     },
@@ -78,58 +105,77 @@ export const billingHome = defineResource({
         // How the billing answers a delete of a missing home is undocumented (the sandbox: success);
         // a refusal is checked: a home that is not there is deleted.
         if (error instanceof VendorAuthError || error instanceof VendorTransportError) throw error;
-        if (await findRow(client, homeId)) throw error;
+        if (await findRow(client, homeId)) {
+          if (error instanceof VendorApiError && /FOREIGN KEY/i.test(error.message)) {
+            throw new Error(`${error.message}. Billing home ${homeId} still has switches or subscribers: delete or move them first (a BillingSwitch in the same program is deleted before its home).`, { cause: error });
+          }
+          throw error;
+        }
       }
     },
   },
 });
 
 /**
- * CLN_HOME_EDIT P_OP 1 is not idempotent, so it is never blindly repeated: a create refuses an
- * address the directory already has, and a create whose answer was lost, or came without an
- * `<id>` (the answer is undocumented), finds the home by its full address — failing with the
- * candidates when that is ambiguous rather than guessing.
+ * CLN_HOME_EDIT P_OP 1 is not idempotent, so it is never blindly repeated. The core has taken the
+ * address's lock and refused an address that exists (the directory must not hold it twice). When
+ * the answer is lost, or unreadable, or carries no `<id>` (the answer is undocumented), the home is
+ * found by its full address among the homes that were not there before (`context.findNew()`): one
+ * is ours; none after a definite failure means the add never happened and is sent again; several
+ * is an error naming them. When the look-up fails too, or the billing may still be working on the
+ * add (a timeout), the create ends pending ({@link CreateOutcomeUnknownError}) and the next
+ * `pulumi up` or `refresh` finds the home by its address — never a second one.
  */
-async function addHome(client: BillingClient, i: Inputs): Promise<number> {
-  const existing = sameAddress(await client.listHomes(), i);
-  if (existing.length > 0) {
-    throw new Error(
-      `the billing already has a home at ${describeAddress(i)} (ID ${existing.map((row) => row["id"]).join(", ")}); refusing to create a duplicate. ` +
-        "Change the address, or delete that home in the billing if it is a leftover.",
-    );
-  }
+async function addHome(client: BillingClient, i: Inputs, context: CreateContext): Promise<number> {
+  const address = describeAddress(i);
   for (let attempt = 1; ; attempt++) {
+    let rows: BillingRow[];
     try {
-      const rows = await client.editHome(HomeOp.add, null, columnsOf(i));
-      const id = rows.map((row) => row["id"]).find((value) => value !== undefined && /^\d+$/.test(value));
-      if (id !== undefined) return Number(id);
-      // Assumed possible: an add answered without an <id>. Find it by its address.
-      return pickOne(sameAddress(await client.listHomes(), i), i, "answered the add without an <id>");
+      rows = await client.editHome(HomeOp.add, null, columnsOf(i));
     } catch (error) {
       if (!(error instanceof VendorApiError) || !error.outcomeUnknown) throw error;
-      const found = sameAddress(await client.listHomes(), i);
-      if (found.length > 0) return pickOne(found, i, `lost the answer to the add (${error.message})`);
+      const made = await lookUp(client, context, address, `lost the answer to the add (${error.message})`, error);
+      if (made.length === 1) return made[0]!;
+      if (mayStillBeRunning(error)) {
+        // We stopped waiting, the billing may not have: no home yet proves nothing, and a second add
+        // could be a duplicate. The next `pulumi up` looks again.
+        throw new CreateOutcomeUnknownError(`${error.message}; the billing does not list a home at ${address} yet but may still be adding it`, { cause: error });
+      }
       if (attempt >= 3) throw error;
-      // Not there: the add never took effect, so sending it again cannot duplicate it.
+      // Not there after the billing ended the exchange itself: the add never took effect.
+      continue;
     }
+    const id = rows.map((row) => row["id"]).find((value) => value !== undefined && /^\d+$/.test(value));
+    if (id !== undefined) return Number(id);
+    // Assumed possible: an add answered without an <id>. Find it by its address.
+    const made = await lookUp(client, context, address, "answered the add without an <id>");
+    if (made.length === 1) return made[0]!;
+    throw new CreateOutcomeUnknownError(`the billing answered the add without an <id>, and CLN_HOME_LIST lists no new home at ${address} yet`);
   }
 }
 
-function pickOne(rows: BillingRow[], i: Inputs, what: string): number {
-  if (rows.length === 1) return Number(rows[0]!["id"]);
-  if (rows.length === 0) {
-    throw new Error(`the billing ${what}, and no home at ${describeAddress(i)} can be found with CLN_HOME_LIST; check the billing, then run \`pulumi up\` again.`);
+/** The homes with the address that were not there before the add; at most one, or an error. */
+async function lookUp(client: BillingClient, context: CreateContext, address: string, what: string, cause?: VendorApiError): Promise<number[]> {
+  let made: string[];
+  try {
+    made = await context.findNew();
+  } catch (lookupError) {
+    throw new CreateOutcomeUnknownError(`the billing ${what}; looking the home up by its address ${address} failed too (${describeError(lookupError)})`, { cause: cause ?? lookupError });
   }
-  const candidates = rows.map((row) => `ID ${row["id"]}: ${describeAddress(toInputs(row))}`).join("; ");
-  throw new Error(
-    `the billing ${what}, and ${rows.length} homes have the address ${describeAddress(i)} — ${candidates}. ` +
-      "Not guessing which is new: delete the stray one in the billing, then run `pulumi up` again.",
-  );
+  if (made.length > 1) {
+    const rows = (await client.homes.all()).filter((row) => made.includes(row["id"]!));
+    const candidates = rows.map((row) => `ID ${row["id"]}: ${describeAddress(toInputs(row))}`).join("; ");
+    throw new Error(
+      `the billing ${what}, and ${made.length} homes have the address ${address} — ${candidates}. ` +
+        "Not guessing which is new: delete the stray one in the billing, then run `pulumi up` again.",
+    );
+  }
+  return made.map(Number);
 }
 
-function sameAddress(rows: BillingRow[], i: Inputs): BillingRow[] {
-  const wanted = addressOf(i);
-  return rows.filter((row) => JSON.stringify(addressOf(toInputs(row))) === JSON.stringify(wanted));
+function sameAddress(rows: BillingRow[], i: Partial<Inputs>): BillingRow[] {
+  const wanted = JSON.stringify(addressOf(i));
+  return rows.filter((row) => JSON.stringify(addressOf(toInputs(row))) === wanted);
 }
 
 /** The address fields, trimmed, "" for absent: how two homes are compared. */
@@ -137,9 +183,19 @@ function addressOf(values: Partial<Inputs>): string[] {
   return ADDRESS.map((key) => (values[key] === undefined || values[key] === null ? "" : String(values[key]).trim()));
 }
 
-function describeAddress(values: Partial<Inputs>): string {
+/** A CLN_HOME_LIST row's address as one line (how discover groups a home and its switches). */
+export function homeAddress(row: BillingRow): string {
+  return addressText(toInputs(row));
+}
+
+/** `Россия, Республика Татарстан, Казань, 420111, улица Ленина, 12А`. */
+function addressText(values: Partial<Inputs>): string {
   const parts = [values.country, values.region, values.city, values.zipCode, values.street, `${values.number ?? ""}${values.liter ?? ""}`];
-  return JSON.stringify(parts.filter((part) => part !== undefined && part !== "").join(", "));
+  return parts.filter((part) => part !== undefined && part !== null && part !== "").join(", ");
+}
+
+function describeAddress(values: Partial<Inputs>): string {
+  return JSON.stringify(addressText(values));
 }
 
 /** CLN_HOME_EDIT columns from inputs: "" and absent are NULL (the literal `null`). */
@@ -160,12 +216,14 @@ function columnsOfRow(row: BillingRow): Partial<HomeColumns> {
   return columns;
 }
 
-async function findRow(client: BillingClient, id: number): Promise<BillingRow | undefined> {
-  // Filtered here too: the document does not promise that P_ID narrows the list.
-  return (await client.listHomes(id)).find((row) => row["id"] === String(id));
+/** The home by ID, asked of the billing now (not from a shared list): what an edit builds on. */
+function findRow(client: BillingClient, id: number): Promise<BillingRow | undefined> {
+  // Filtered by ID again: the document does not promise that P_ID narrows the list.
+  return client.homes.fresh(id);
 }
 
-function toInputs(row: BillingRow): Partial<Inputs> {
+/** A CLN_HOME_LIST row as inputs (for reads, discover, and `getHomes`). */
+export function toInputs(row: BillingRow): Partial<Inputs> {
   // An empty element is NULL; CONNECT_DATE comes back as a timestamp in the billing's format.
   const present = Object.fromEntries(Object.entries(row).filter(([, value]) => value !== ""));
   const { connect_date: connectDate, ...rest } = present;
@@ -197,7 +255,7 @@ export function dateOf(value: string): string {
 }
 
 async function readOrFail(client: BillingClient, id: number): Promise<Outputs> {
-  const row = await findRow(client, id);
+  const row = await client.homes.fresh(id);
   if (!row) throw goneError(id);
   return toOutputs(row);
 }

@@ -40,6 +40,12 @@ export interface NaturalKey<I> {
   /** The inputs that make up the key, in the order messages name them. */
   fields: readonly string[];
   /**
+   * Optional inputs that are part of the key too (an address's letter, city, zip code): one that is
+   * not set counts as empty, so "12" and "12А" are different keys. `fields` must still be set for
+   * the key to apply.
+   */
+  optionalFields?: readonly string[];
+  /**
    * Whether the vendor keeps the key unique. A unique key that is taken fails a create (unless it
    * adopts); a key that is not unique (a title and an owner) only tells objects apart from those
    * that had it before the create.
@@ -87,19 +93,27 @@ export interface PendingCreate {
   since: string;
 }
 
-/** The key's values from inputs or outputs; undefined when one is missing (the key does not apply). */
-export function keyValues(fields: readonly string[], values: Record<string, unknown>): Record<string, unknown> | undefined {
+/**
+ * The key's values from inputs or outputs; undefined when a field is missing (the key does not
+ * apply). Optional fields that are not set are null.
+ */
+export function keyValues(fields: readonly string[], values: Record<string, unknown>, optionalFields: readonly string[] = []): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     const v = values[f];
     if (v === undefined || v === null || v === "") return undefined;
     out[f] = v;
   }
+  for (const f of optionalFields) {
+    const v = values[f];
+    out[f] = v === undefined || v === "" ? null : v;
+  }
   return out;
 }
 
 export function describeKey(key: Record<string, unknown>): string {
   return Object.entries(key)
+    .filter(([, v]) => v !== null)
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
     .join(", ");
 }

@@ -177,15 +177,18 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
   const vendorTitle = VENDOR_TITLES[definition.token.split(":")[0] as Vendor] ?? definition.token;
   // "forpost:UserCameraAccess" → "user camera access": how messages name one object.
   const noun = definition.token.split(":")[1]!.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  // "an account", but "a user" / "a unit": a "u" sounded "you" (u, consonant, vowel) takes "a".
-  const nouns = (n: number) => (n === 1 ? `${/^(?!u[^aeiou][aeiou])[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : `${n} ${noun}s`);
+  // "an account", but "a user" / "a unit": a "u" sounded "you" (u, consonant, vowel) takes "a";
+  // "switches", not "switchs".
+  const nouns = (n: number) =>
+    n === 1 ? `${/^(?!u[^aeiou][aeiou])[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : `${n} ${noun.replace(/(s|x|z|ch|sh)$/, "$1e")}s`;
   const checkId = (id: string, what = "the state holds id") => {
     if (isPendingId(id)) return;
     if (definition.idPattern && !definition.idPattern.test(id)) {
       throw new Error(`${definition.token}: ${what} ${JSON.stringify(id)}, which is not a valid id for this resource${definition.idDoc ? ` (${definition.idDoc})` : ""}`);
     }
   };
-  const keyOf = (values: Props) => (definition.naturalKey ? keyValues(definition.naturalKey.fields, values) : undefined);
+  const keyOf = (values: Props) => (definition.naturalKey ? keyValues(definition.naturalKey.fields, values, definition.naturalKey.optionalFields) : undefined);
+  const keyNames = definition.naturalKey ? [...definition.naturalKey.fields, ...(definition.naturalKey.optionalFields ?? [])] : [];
   const lockOf = (key: Record<string, unknown>) => `${definition.token}:${JSON.stringify(key)}`;
   const labels = new Map<string, string>();
   const find = async (values: Props) =>
@@ -313,7 +316,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
             redact(
               `${vendorTitle} already has ${nouns(before.length)} with ${describeKey(key)} (id ${listIds(before)}); ` +
                 `refusing to create a duplicate. To manage ${before.length === 1 ? "it" : "one of them"} with this program, add the resource option ` +
-                `\`{ adoptExisting: true }\` (or \`{ import: "<id>" }\`); otherwise change ${definition.naturalKey!.fields.join(" / ")}.`,
+                `\`{ adoptExisting: true }\` (or \`{ import: "<id>" }\`); otherwise change ${keyNames.join(" / ")}.`,
             ),
           );
         }
@@ -339,7 +342,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
     async update(id, olds, news) {
       checkId(id);
       if (isPendingId(id)) {
-        throw new Error(`${definition.token}: this object's create could not be confirmed; run \`pulumi refresh\` (it finds the object by ${definition.naturalKey?.fields.join(" + ") ?? "its key"}) and then \`pulumi up\``);
+        throw new Error(`${definition.token}: this object's create could not be confirmed; run \`pulumi refresh\` (it finds the object by ${keyNames.join(" + ") || "its key"}) and then \`pulumi up\``);
       }
       const inputs = parseKnown(news);
       // The engine may call Update without our diff (e.g. to finish a create that failed half-way),
@@ -426,7 +429,7 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
         throw new ResourceInitError(id, dropUndefined(properties), error, {
           summary:
             `could not tell whether ${vendorTitle} created it (${describeKey(key)}). The stack keeps a placeholder: the next ` +
-            `\`pulumi up\` (or \`pulumi refresh\`) finds the object by ${definition.naturalKey!.fields.join(" + ")} and keeps it, or creates it if it is not there.`,
+            `\`pulumi up\` (or \`pulumi refresh\`) finds the object by ${keyNames.join(" + ")} and keeps it, or creates it if it is not there.`,
         });
       }
       throw error;

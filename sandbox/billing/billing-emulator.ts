@@ -19,10 +19,19 @@ import {
   homeEdit,
   homeFields,
   homeList,
+  switchEdit,
+  switchFields,
+  switchList,
+  usrFind,
+  usrGet,
   type Arg,
   type BillingProcedure,
+  type FindMatching,
   type ProcedureContext,
 } from "./billing-procedures";
+import { BillingSwitchStore, SWITCH_PASSWORD_POSITIONS, type BillingSwitch, type BillingSwitchFields } from "./billing-switches";
+import { seedBilling, type BillingSeedOptions } from "./billing-seed";
+import { BillingUserStore, type BillingUser, type BillingUserInput } from "./billing-users";
 import { xmlAnswer, type BillingElementNames, type BillingEncoding, type BillingRow } from "./billing-xml";
 
 /** The cashier web interface's script. */
@@ -48,8 +57,12 @@ export interface BillingEmulatorOptions {
   encoding?: BillingEncoding;
   /** Root and row element names. Default `<result>` / `<row>`. */
   elementNames?: BillingElementNames;
-  /** Whether an add (CLN_HOME_EDIT P_OP 1) answers the new `<id>`. Default true. */
+  /** Whether an add (CLN_HOME_EDIT or CLN_SWITCH_EDIT P_OP 1) answers the new `<id>`. Default true. */
   addAnswersId?: boolean;
+  /** Whether CLN_SWITCH_LIST rows carry psw_snmp, psw_ssh and psw_telnet (the document lists no columns). Default true. */
+  switchListPasswords?: boolean;
+  /** How CLN_USR_FIND_2 matches its text arguments: "containing" (default), "exact" or "like". */
+  findMatching?: FindMatching;
   /** Accept `login=`/`password=` on every request instead of a SUID (billing 3.9.7+). Default true. */
   perCallAuth?: boolean;
   /** HTTP status of `<error>` answers. Default 200 (errors inside a successful HTTP answer). */
@@ -60,17 +73,29 @@ export interface BillingEmulatorOptions {
   ipPools?: readonly number[];
   /** ID of the first home created. Default 101. */
   firstHomeId?: number;
+  /** ID of the first switch created. Default 501. */
+  firstSwitchId?: number;
+  /** ID of the first user (subscriber or group) created. Default 1001. */
+  firstUserId?: number;
   /** Clock, for tests of session expiry. */
   now?: () => number;
 }
 
 /** Behaviour that may change while the emulator runs (`PATCH /__sandbox/settings`); `reset()` restores it. */
-export type BillingSettings = Required<Pick<BillingEmulatorOptions, "sessionTtlMs" | "encoding" | "elementNames" | "addAnswersId" | "perCallAuth" | "errorStatus" | "dateFormat">>;
+export type BillingSettings = Required<
+  Pick<BillingEmulatorOptions, "sessionTtlMs" | "encoding" | "elementNames" | "addAnswersId" | "perCallAuth" | "errorStatus" | "dateFormat" | "switchListPasswords" | "findMatching">
+>;
 
 /** A JSON snapshot of the emulator, served at `GET /__sandbox/state`. */
 export interface BillingState {
   homes: BillingHome[];
   nextHomeId: number;
+  /** Switches, passwords masked. */
+  switches: BillingSwitch[];
+  /** How many subscribers and groups there are (their rows hold passwords: see `GET /__sandbox/users/<id>`). */
+  users: number;
+  /** How many times CLN_SWITCH_EDIT restarted dhcpd. */
+  dhcpRestarts: number;
   /** How many sessions are open (their SUIDs are secrets and not shown). */
   sessions: number;
   settings: BillingSettings;
@@ -79,12 +104,16 @@ export interface BillingState {
 /** A home as tests and the admin routes give it: columns by name, NULL as null or absent. */
 export type BillingHomeInput = { STREET: string } & Partial<Omit<BillingHomeFields, "STREET">>;
 
+/** A switch as tests and the admin routes give it. */
+export type BillingSwitchInput = { NAME: string } & Partial<Omit<BillingSwitchFields, "NAME">>;
+
 /**
  * An in-memory ISP billing cashier interface (`api.php`): HTTPS with client certificates required,
  * `GET api.php?cmd=execute&proc=NAME&arg1=…` with positional arguments, sessions from
  * CLN_AUTH_LOGIN (SUID as the first argument) or `login=`/`password=` per call, XML answers in
- * windows-1251. Implements CLN_AUTH_LOGIN, CLN_HOME_EDIT and CLN_HOME_LIST; the other documented
- * procedures answer an error "not implemented by the sandbox".
+ * windows-1251. Implements CLN_AUTH_LOGIN, CLN_HOME_EDIT, CLN_HOME_LIST, CLN_SWITCH_EDIT (counting
+ * the dhcpd restarts each call causes), CLN_SWITCH_LIST, CLN_USR_GET and CLN_USR_FIND_2; the other
+ * documented procedures (CLN_USR_USLUGA_EDIT, payments) answer an error "not implemented by the sandbox".
  *
  * Order of checks (the document gives none): client certificate (TLS) → `cmd=execute` and a known
  * procedure → credentials (SUID alive, or login/password) → the procedure's own validation.
@@ -96,8 +125,11 @@ export class BillingEmulator extends VendorEmulator {
   private readonly options: Required<Pick<BillingEmulatorOptions, "login" | "password" | "clientCertCheck" | "ipPools" | "now">>;
   private readonly initialBehaviour: BillingSettings;
   private readonly store: BillingHomeStore;
+  private readonly switchStore: BillingSwitchStore;
+  private readonly userStore: BillingUserStore;
   /** SUID → last use (epoch ms). */
   private readonly sessions = new Map<string, number>();
+  private restarts = 0;
 
   constructor(options: BillingEmulatorOptions) {
     super({ vendor: "billing" });
@@ -118,9 +150,18 @@ export class BillingEmulator extends VendorEmulator {
       perCallAuth: options.perCallAuth ?? true,
       errorStatus: options.errorStatus ?? 200,
       dateFormat: options.dateFormat ?? "iso",
+      switchListPasswords: options.switchListPasswords ?? true,
+      findMatching: options.findMatching ?? "containing",
     };
     this.initialBehaviour = structuredClone(this.behaviour);
     this.store = new BillingHomeStore(options.firstHomeId ?? 101);
+    this.switchStore = new BillingSwitchStore(options.firstSwitchId ?? 501);
+    this.userStore = new BillingUserStore(options.firstUserId ?? 1001);
+  }
+
+  /** How many times dhcpd was restarted: once per CLN_SWITCH_EDIT that ran, changed or not. */
+  get dhcpRestarts(): number {
+    return this.restarts;
   }
 
   /** Starts HTTPS with the emulator's certificates (client certificates required). */
@@ -138,12 +179,24 @@ export class BillingEmulator extends VendorEmulator {
   }
 
   override state(): BillingState {
-    return { homes: this.store.list(), nextHomeId: this.store.nextHomeId, sessions: this.sessions.size, settings: structuredClone(this.behaviour) };
+    const masked = (v: string | null) => (v === null ? null : "***");
+    return {
+      homes: this.store.list(),
+      nextHomeId: this.store.nextHomeId,
+      switches: this.switchStore.list().map((row) => ({ ...row, PSW_SNMP: masked(row.PSW_SNMP), PSW_SSH: masked(row.PSW_SSH), PSW_TELNET: masked(row.PSW_TELNET) })),
+      users: this.userStore.list().length,
+      dhcpRestarts: this.restarts,
+      sessions: this.sessions.size,
+      settings: structuredClone(this.behaviour),
+    };
   }
 
-  /** Empties homes and sessions and restores the behaviour the emulator was constructed with. */
+  /** Empties homes, switches, users and sessions, zeroes the dhcpd counter, and restores the behaviour the emulator was constructed with. */
   protected override resetState(): void {
     this.store.reset();
+    this.switchStore.reset();
+    this.userStore.reset();
+    this.restarts = 0;
     this.sessions.clear();
     Object.assign(this.behaviour, structuredClone(this.initialBehaviour));
   }
@@ -169,6 +222,33 @@ export class BillingEmulator extends VendorEmulator {
     delete: (id: number): boolean => this.store.delete(id),
   };
 
+  /** Switches behind the API's back (no dhcpd restart: the counter is the API's). */
+  readonly switches = {
+    list: (): BillingSwitch[] => this.switchStore.list(),
+    get: (id: number): BillingSwitch | undefined => this.switchStore.get(id),
+    add: (row: BillingSwitchInput): BillingSwitch => this.switchStore.create(this.validateSwitch(row)),
+    patch: (id: number, changes: Partial<BillingSwitchFields>): BillingSwitch => {
+      const current = this.switchStore.get(id);
+      if (!current) throw new AdminRequestError(`switch ${id} does not exist`);
+      const { ID: _id, ...fields } = current;
+      this.switchStore.replace(id, this.validateSwitch({ ...fields, ...changes }));
+      return this.switchStore.get(id)!;
+    },
+    delete: (id: number): boolean => this.switchStore.delete(id),
+  };
+
+  /** Subscribers and groups (the document has no procedure that creates them: the billing's own interface does). */
+  readonly users = {
+    list: (): BillingUser[] => this.userStore.list(),
+    get: (id: number): BillingUser | undefined => this.userStore.get(id),
+    add: (row: BillingUserInput): BillingUser => this.userStore.create(row),
+    patch: (id: number, changes: BillingUserInput): BillingUser => {
+      if (!this.userStore.patch(id, changes)) throw new AdminRequestError(`user ${id} does not exist`);
+      return this.userStore.get(id)!;
+    },
+    delete: (id: number): boolean => this.userStore.delete(id),
+  };
+
   protected override secretValues(): readonly string[] {
     return [this.options.password, ...this.sessions.keys()];
   }
@@ -177,10 +257,18 @@ export class BillingEmulator extends VendorEmulator {
   // cannot see them, so they are hidden here, whatever their value.
   protected override redactLoggedParams(request: SandboxRequest, params: Record<string, unknown>): Record<string, unknown> {
     const out = { ...params };
+    const session = request.query["login"] === undefined;
     if (request.query["proc"] === "CLN_AUTH_LOGIN") {
       if ("arg2" in out) out["arg2"] = "***";
-    } else if (request.query["login"] === undefined && "arg1" in out) {
+    } else if (session && "arg1" in out) {
       out["arg1"] = "***";
+    }
+    // CLN_SWITCH_EDIT's PSW_SNMP, PSW_SSH and PSW_TELNET (after the SUID in session mode); NULL stays visible.
+    if (request.query["proc"] === "CLN_SWITCH_EDIT") {
+      for (const position of SWITCH_PASSWORD_POSITIONS) {
+        const key = `arg${position + (session ? 1 : 0)}`;
+        if (key in out && out[key] !== "null") out[key] = "***";
+      }
     }
     return out;
   }
@@ -223,11 +311,42 @@ export class BillingEmulator extends VendorEmulator {
       if (!this.store.get(id)) return jsonResponse(404, { error: `home ${id} does not exist` });
       return jsonResponse(200, answer(id));
     };
+    const switchById = new RegExp(`^${ADMIN_PREFIX}/switches/(?<id>\\d+)$`);
+    const switchOr404 = (request: SandboxRequest, answer: (id: number) => unknown): SandboxResponse => {
+      const id = Number(request.pathParams["id"]);
+      if (!this.switchStore.get(id)) return jsonResponse(404, { error: `switch ${id} does not exist` });
+      return jsonResponse(200, answer(id));
+    };
+    const userById = new RegExp(`^${ADMIN_PREFIX}/users/(?<id>\\d+)$`);
     return [
       { name: "admin.homes.add", method: "POST", path: `${ADMIN_PREFIX}/homes`, handler: (request) => jsonResponse(200, this.homes.add(jsonObjectOf(request) as BillingHomeInput)) },
       { name: "admin.homes.get", method: "GET", path: byId, handler: (request) => homeOr404(request, (id) => this.homes.get(id)) },
       { name: "admin.homes.patch", method: "PATCH", path: byId, handler: (request) => homeOr404(request, (id) => this.homes.patch(id, jsonObjectOf(request))) },
       { name: "admin.homes.delete", method: "DELETE", path: byId, handler: (request) => homeOr404(request, (id) => ({ ok: this.homes.delete(id) })) },
+      { name: "admin.switches.add", method: "POST", path: `${ADMIN_PREFIX}/switches`, handler: (request) => jsonResponse(200, this.switches.add(jsonObjectOf(request) as BillingSwitchInput)) },
+      { name: "admin.switches.get", method: "GET", path: switchById, handler: (request) => switchOr404(request, (id) => this.switches.get(id)) },
+      { name: "admin.switches.patch", method: "PATCH", path: switchById, handler: (request) => switchOr404(request, (id) => this.switches.patch(id, jsonObjectOf(request))) },
+      { name: "admin.switches.delete", method: "DELETE", path: switchById, handler: (request) => switchOr404(request, (id) => ({ ok: this.switches.delete(id) })) },
+      {
+        name: "admin.users.get",
+        method: "GET",
+        path: userById,
+        handler: (request) => {
+          const user = this.users.get(Number(request.pathParams["id"]));
+          return user ? jsonResponse(200, user) : jsonResponse(404, { error: `user ${request.pathParams["id"]} does not exist` });
+        },
+      },
+      {
+        name: "admin.seed",
+        method: "POST",
+        path: `${ADMIN_PREFIX}/seed`,
+        handler: (request) => {
+          const options = jsonObjectOf(request) as unknown as BillingSeedOptions;
+          if (!Number.isInteger(options.subscribers) || options.subscribers < 0) throw new AdminRequestError("seed needs { subscribers: <a whole number> }");
+          const seeded = seedBilling(this, options);
+          return jsonResponse(200, { groups: seeded.groups.length, homes: seeded.homes.length, switches: seeded.switches.length, subscribers: seeded.subscribers.length });
+        },
+      },
       {
         name: "admin.sessions.expire",
         method: "POST",
@@ -300,6 +419,14 @@ export class BillingEmulator extends VendorEmulator {
         return homeEdit(args, context);
       case "CLN_HOME_LIST":
         return homeList(args, context);
+      case "CLN_SWITCH_EDIT":
+        return switchEdit(args, context);
+      case "CLN_SWITCH_LIST":
+        return switchList(args, context);
+      case "CLN_USR_GET":
+        return usrGet(args, context);
+      case "CLN_USR_FIND_2":
+        return usrFind(args, context);
       default:
         throw new BillingError(`${procedure} is not implemented by the sandbox`);
     }
@@ -334,10 +461,17 @@ export class BillingEmulator extends VendorEmulator {
   private context(): ProcedureContext {
     return {
       homes: this.store,
+      switches: this.switchStore,
+      users: this.userStore,
       ipPools: this.options.ipPools,
       encoding: this.behaviour.encoding,
       addAnswersId: this.behaviour.addAnswersId,
       dateFormat: this.behaviour.dateFormat,
+      switchListPasswords: this.behaviour.switchListPasswords,
+      findMatching: this.behaviour.findMatching,
+      restartDhcp: () => {
+        this.restarts++;
+      },
     };
   }
 
@@ -346,6 +480,17 @@ export class BillingEmulator extends VendorEmulator {
     for (const [key, value] of Object.entries(home)) named[key] = value === null || value === undefined ? null : String(value);
     try {
       return homeFields(named, { ipPools: this.options.ipPools, encoding: this.behaviour.encoding });
+    } catch (error) {
+      if (error instanceof BillingError) throw new AdminRequestError(error.message);
+      throw error;
+    }
+  }
+
+  private validateSwitch(row: Partial<BillingSwitchFields>): BillingSwitchFields {
+    const named: Record<string, Arg> = {};
+    for (const [key, value] of Object.entries(row)) named[key] = value === null || value === undefined ? null : String(value);
+    try {
+      return switchFields(named, { homes: this.store, encoding: this.behaviour.encoding });
     } catch (error) {
       if (error instanceof BillingError) throw new AdminRequestError(error.message);
       throw error;

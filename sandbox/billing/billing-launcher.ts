@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomSecret, type VendorLauncher } from "../sandbox-vendor";
 import { BillingEmulator, type BillingEmulatorOptions } from "./billing-emulator";
+import { seedBilling, type BillingSeedOptions } from "./billing-seed";
 
 /** Billing options of `startSandbox`. */
 export interface BillingSandboxOptions {
@@ -14,6 +15,8 @@ export interface BillingSandboxOptions {
   password?: string;
   /** Further emulator options (session lifetime, encoding, adds without an id, …). */
   emulator?: Omit<BillingEmulatorOptions, "login" | "password">;
+  /** Subscribers, homes and switches to start with (see `seedBilling`); a reset empties them. */
+  seed?: BillingSeedOptions;
 }
 
 /** The running billing emulator as `startSandbox` returns it, with where its certificates were written. */
@@ -43,6 +46,7 @@ export const billingLauncher: VendorLauncher<BillingSandboxOptions, BillingSandb
     const login = options.login ?? "sandbox-cashier";
     const password = options.password ?? randomSecret();
     const emulator = new BillingEmulator({ ...options.emulator, login, password });
+    if (options.seed) seedBilling(emulator, options.seed);
     const certDir = mkdtempSync(join(tmpdir(), "pulumi-telecom-billing-"));
     const files = {
       caCertPath: join(certDir, "ca.pem"),

@@ -15,6 +15,8 @@ export interface HostFixtureOptions<V extends SandboxVendorName> {
   secretKeys: string[];
   /** The folder under `examples/` to run; default the vendor's name. */
   example?: string;
+  /** The folder in the packed app directory to copy it into; default `host-<vendor>` (one per test file that shares an example). */
+  folder?: string;
   /** More stack config on top of the vendor's sandbox config (example knobs, provider tuning). */
   extraConfig?: Record<string, string>;
 }
@@ -70,7 +72,7 @@ export function useHostFixture<V extends SandboxVendorName>(options: HostFixture
       ...Object.fromEntries(sandbox.pulumiConfig.filter((e) => e.key.startsWith(prefix)).map((e) => [e.key, e.value])),
       ...options.extraConfig,
     };
-    programDir = copyExampleProgram(options.example ?? options.vendor, `host-${options.vendor}`);
+    programDir = copyExampleProgram(options.example ?? options.vendor, options.folder ?? `host-${options.vendor}`);
     const host = await startHost();
     const engine = new MiniEngine(host, { config, secretConfigKeys: options.secretKeys });
     state = { sandbox, programDir, host, engine, config };

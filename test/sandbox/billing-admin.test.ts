@@ -51,6 +51,42 @@ describe("billing admin routes", () => {
   });
 });
 
+describe("billing admin routes for switches, users and seeding", () => {
+  it("adds, reads, patches and deletes switches (no dhcpd restart: the counter is the API's), validating like the database", async () => {
+    const home = emulator.homes.add({ STREET: "Ленина", S_NUMBER: 5 }).ID;
+    const added = await admin("POST", "switches", { NAME: "sw", IP: -1, HOME_ID: home, PSW_SNMP: "admin-snmp-secret" });
+    expect(added).toMatchObject({ status: 200, json: { ID: 501, NAME: "sw", IP: -1, HOME_ID: home, PSW_SNMP: "admin-snmp-secret" } });
+    expect((await admin("POST", "switches", { NAME: "sw", HOME_ID: 999 })).status).toBe(400);
+    expect((await admin("PATCH", "switches/501", { PORTS_CNT: 28 })).json).toMatchObject({ PORTS_CNT: 28, NAME: "sw" });
+    expect((await admin("GET", "switches/501")).json).toMatchObject({ PORTS_CNT: 28 });
+    const state = (await admin("GET", "state")).json as { switches: Array<Record<string, unknown>>; dhcpRestarts: number; users: number };
+    expect(state).toMatchObject({ dhcpRestarts: 0, users: 0, switches: [{ ID: 501, PSW_SNMP: "***", PSW_SSH: null }] });
+    expect(JSON.stringify(state)).not.toContain("admin-snmp-secret");
+    expect((await admin("DELETE", "switches/501")).json).toEqual({ ok: true });
+    expect((await admin("GET", "switches/501")).status).toBe(404);
+    expect(emulator.dhcpRestarts).toBe(0);
+  });
+
+  it("seeds subscribers, homes and switches, and shows a user by ID", async () => {
+    expect((await admin("POST", "seed", { subscribers: 50, subscribersPerHome: 25 })).json).toEqual({ groups: 2, homes: 2, switches: 2, subscribers: 50 });
+    expect((await admin("GET", "users/1003")).json).toMatchObject({ USER_ID: 1003, LOGIN: "d000001", CONTRACT_NUMBER: "D-000001", END_USER: 1 });
+    expect((await admin("GET", "users/9999")).status).toBe(404);
+    expect((await admin("POST", "seed", { subscribers: -1 })).status).toBe(400);
+    expect(emulator.log.entries()).toEqual([]);
+  });
+
+  it("starts seeded from startSandbox({ billing: { seed } }) and resets empty", async () => {
+    const sandbox = await startSandbox({ billing: { password: "fixed-test-billing-pw", seed: { subscribers: 10 } } });
+    try {
+      expect(sandbox.billing.emulator.users.list()).toHaveLength(12);
+      sandbox.billing.emulator.reset();
+      expect(sandbox.billing.emulator.users.list()).toEqual([]);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
 describe("the nginx way of refusing a client certificate (clientCertCheck: \"http\")", () => {
   it("completes the handshake and answers HTTP 400 in nginx's words, without running the procedure", async () => {
     const nginx = new BillingEmulator({ login: LOGIN, password: PASSWORD, certificates: testCertificates(), clientCertCheck: "http" });

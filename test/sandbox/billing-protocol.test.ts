@@ -76,7 +76,8 @@ describe("CLN_AUTH_LOGIN and sessions", () => {
     emulator.behaviour.sessionTtlMs = 50;
     await new Promise((r) => setTimeout(r, 80));
     expect(errorOf(await callProc(billing.url, "CLN_HOME_LIST", [suid, null]))).toMatch(/Сессия не найдена или истекла/);
-    // A new login works at once.
+    // A new login works at once (with the default lifetime again: a TLS handshake on a loaded machine can take longer than 50 ms).
+    emulator.behaviour.sessionTtlMs = 30 * 60 * 1000;
     expect(errorOf(await callProc(billing.url, "CLN_HOME_LIST", [await login(billing.url), null]))).toBeUndefined();
   });
 
@@ -204,7 +205,8 @@ describe("CLN_HOME_EDIT and CLN_HOME_LIST", () => {
 });
 
 describe("the rest of api.php", () => {
-  it.each(DOCUMENTED_PROCEDURES.filter((p) => !["CLN_AUTH_LOGIN", "CLN_HOME_EDIT", "CLN_HOME_LIST"].includes(p)))(
+  const EMULATED = ["CLN_AUTH_LOGIN", "CLN_HOME_EDIT", "CLN_HOME_LIST", "CLN_SWITCH_EDIT", "CLN_SWITCH_LIST", "CLN_USR_GET", "CLN_USR_FIND_2"];
+  it.each(DOCUMENTED_PROCEDURES.filter((p) => !EMULATED.includes(p)))(
     "answers %s (documented, not emulated) with an <error> 'not implemented by the sandbox'",
     async (proc) => {
       const suid = await login(billing.url);

@@ -44,4 +44,30 @@ describe("parseAnswer", () => {
     expect(() => parseAnswer("<html><head><title>400 No required SSL certificate was sent</title></head><body>x</body></html>")).toThrow(NotXmlError);
     expect(() => parseAnswer("Fatal error: Call to undefined function")).toThrow(NotXmlError);
   });
+
+  it("reads what else XML allows: attributes, comments, CDATA, processing instructions, a doctype, whitespace", () => {
+    const text = '<?xml version="1.0"?>\n<!DOCTYPE result>\n<!-- api.php -->\n<result count="1">\n  <row n=\'1\'>\n    <id>101</id>\n    <street><![CDATA[улица <Ленина> & Co]]></street>\n    <?php echo 1 ?>\n  </row>\n</result>\n';
+    expect(parseAnswer(text)).toEqual({ rows: [{ id: "101", street: "улица <Ленина> & Co" }] });
+  });
+
+  it("reports an <error> root as a failure, and keeps an unknown named entity as written", () => {
+    expect(parseAnswer("<error>database is busy</error>")).toEqual({ rows: [], error: "database is busy" });
+    expect(parseAnswer("<r><row><name>a&nbsp;b</name></row></r>").rows).toEqual([{ name: "a&nbsp;b" }]);
+  });
+
+  it("takes an element whose children repeat a name for a list, not a row", () => {
+    expect(parseAnswer("<r><ids><id>1</id><id>2</id></ids><row><id>3</id></row></r>").rows).toEqual([{ id: "3" }]);
+  });
+
+  it.each([
+    ["two roots", "<a><x>1</x></a><b/>"],
+    ["a closing tag that does not match", "<a><x>1</y></a>"],
+    ["a bare ampersand", "<a><x>1 & 2</x></a>"],
+    ["a stray <", "<a><x>1 < 2</x></a>"],
+    ["an invalid character reference", "<a><x>&#0;</x></a>"],
+    ["a declaration in the middle", '<a><?xml version="1.0"?></a>'],
+    ["an empty body", ""],
+  ])("refuses %s", (_what, text) => {
+    expect(() => parseAnswer(text)).toThrow(NotXmlError);
+  });
 });
