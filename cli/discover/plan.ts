@@ -221,7 +221,10 @@ export async function planProgram(found: readonly FoundObject[], options: { rese
     }
   });
 
-  return { groups: orderGroups(planned), placeholders, rejected, leftOut: [...new Set(found.map((f) => f.source))].flatMap(leftOutInputs), classes };
+  const groups = orderGroups(planned);
+  const programOrder = new Map(groups.flatMap((g) => g.resources).map((r, i) => [r, i]));
+  placeholders.sort((a, b) => programOrder.get(a.resource)! - programOrder.get(b.resource)!);
+  return { groups, placeholders, rejected, leftOut: [...new Set(found.map((f) => f.source))].flatMap(leftOutInputs), classes };
 }
 
 function compareSubscribers(a: string | undefined, b: string | undefined): number {
@@ -269,18 +272,23 @@ function orderGroups(planned: PlannedResource[]): ProgramPlan["groups"] {
   return result;
 }
 
-/** Kahn's algorithm that always takes the earliest ready item; on a cycle, the earliest remaining one. */
+/**
+ * Items in the given order, except that an item's dependencies (depth first) come right before it.
+ * A dependency on an item still being placed (a cycle) is ignored here.
+ */
 function stableTopological<T>(items: T[], dependsOn: (item: T) => T[]): T[] {
-  const remaining = [...items];
   const all = new Set(items);
-  const done = new Set<T>();
+  const placed = new Set<T>();
+  const visiting = new Set<T>();
   const out: T[] = [];
-  while (remaining.length > 0) {
-    let index = remaining.findIndex((item) => dependsOn(item).every((d) => done.has(d) || !all.has(d)));
-    if (index < 0) index = 0;
-    const [next] = remaining.splice(index, 1);
-    done.add(next!);
-    out.push(next!);
-  }
+  const place = (item: T) => {
+    if (placed.has(item) || visiting.has(item)) return;
+    visiting.add(item);
+    for (const d of dependsOn(item)) if (all.has(d)) place(d);
+    visiting.delete(item);
+    placed.add(item);
+    out.push(item);
+  };
+  for (const item of items) place(item);
   return out;
 }
