@@ -33,7 +33,7 @@ const VOLATILE_STATE: Partial<Record<SandboxVendorName, string[]>> = {
 export function vendorObjects(sandbox: RunningSandbox): Record<SandboxVendorName, unknown> {
   const out = {} as Record<SandboxVendorName, unknown>;
   for (const v of SANDBOX_VENDOR_NAMES) {
-    const state = structuredClone(sandbox[v].emulator.state()) as Record<string, unknown>;
+    const state = structuredClone(sandbox[v].emulator.state()) as unknown as Record<string, unknown>;
     for (const key of VOLATILE_STATE[v] ?? []) delete state[key];
     out[v] = state;
   }
