@@ -375,6 +375,33 @@ function renderImport(entry: ResourceEntry): string {
   return lines.join("\n");
 }
 
+/** docs/guides/bringing-existing-subscribers-under-management.md: what discover and import can and cannot check, per resource. */
+export const ADOPTION_GUIDE = "docs/guides/bringing-existing-subscribers-under-management.md";
+
+export function renderAdoptionBlocks(): Record<string, string> {
+  const readback = [
+    "| Resource | Import id | `adoptExisting` looks up | `discover` | Never returned by the vendor (adopted as declared, not checked; refresh cannot see changes) |",
+    "|---|---|---|---|---|",
+  ];
+  const secrets = ["| Resource | Discover writes `config.requireSecret` / `config.require` for | Left out of the program (optional) |", "|---|---|---|"];
+  for (const entry of resources) {
+    const def = loadResource(entry).definition;
+    const shape = def.inputs.shape as Record<string, z.ZodType>;
+    const keys = Object.keys(shape);
+    const unreadable = keys.filter((k) => fieldMeta(shape, k).writeOnly || fieldMeta(shape, k).onChange === "ignore");
+    const required = (k: string) => !shape[k]!.safeParse(undefined).success;
+    const secret = (k: string) => fieldMeta(shape, k).secret === true;
+    const list = (ks: string[], none = "—") => (ks.length ? ks.map((k) => `\`${k}\`${secret(k) ? " (secret)" : ""}`).join(", ") : none);
+    readback.push(
+      `| [\`${entry.className}\`](../${docPaths.resource(entry)}) | ${cell(def.idDoc ?? "its id")} | ${def.naturalKey ? def.naturalKey.fields.map((f) => `\`${f}\``).join(" + ") : "— (import by id only)"} | ${def.discover ? "yes" : "not yet"} | ${list(unreadable, "nothing: every input is read back")} |`,
+    );
+    const placeholders = keys.filter((k) => required(k) && (secret(k) || unreadable.includes(k)));
+    const leftOut = keys.filter((k) => !required(k) && (secret(k) || unreadable.includes(k)));
+    secrets.push(`| \`${entry.className}\` | ${list(placeholders)} | ${list(leftOut)} |`);
+  }
+  return { readback: readback.join("\n"), secrets: secrets.join("\n") };
+}
+
 export function renderFunctionBlocks(entry: FunctionEntry): Record<string, string> {
   const def = loadFunction(entry).definition;
   const vendor = vendorOf(def.token);
@@ -520,6 +547,7 @@ export async function generatedFiles(): Promise<Array<{ path: string; content: s
       ["## How it behaves"],
     );
   }
+  page(ADOPTION_GUIDE, "Bringing existing subscribers under management", renderAdoptionBlocks(), []);
   for (const entry of functions) {
     page(`docs/${docPaths.function(entry)}`, `${entry.vendor}.${entry.name}`, renderFunctionBlocks(entry), ["## Example usage", "```ts\n// Write a short, working program for this resource here.\n```"]);
   }

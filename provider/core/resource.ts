@@ -80,6 +80,12 @@ export interface DiscoveredObject {
   subscriber?: string;
   /** A short human name for the generated resource (`acme`, `alice-tv`). */
   name?: string;
+  /**
+   * Computed outputs the list answer already carries (`{ accountId: 1001 }`), for the state that
+   * `pulumi-telecom discover --import-file` writes. Never worth an extra call: what is left out
+   * appears after the first `pulumi refresh`.
+   */
+  outputs?: Record<string, unknown>;
 }
 
 export interface DiscoverOptions {

@@ -20,7 +20,7 @@ export type {
   ForpostUserFields,
   ForpostUserRecord,
 } from "./forpost-records";
-export { seedForpost, type ForpostSeedOptions, type ForpostSeedResult, type SeededSubscriber } from "./forpost-seed";
+export { seedForpost, type ForpostSeedOptions, type ForpostSeedResult, type SeededSubscriber as ForpostSeededSubscriber } from "./forpost-seed";
 export {
   ForpostAccessControls,
   ForpostCameraControls,

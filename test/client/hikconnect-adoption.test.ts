@@ -7,7 +7,7 @@ import { hikAreaCamera } from "../../provider/hikconnect/area-camera";
 import { HikConnectClient } from "../../provider/hikconnect/client";
 import { hikDevice } from "../../provider/hikconnect/device";
 import { startSandbox, type RunningSandbox } from "../../sandbox";
-import { seedHikConnect, type SeededSubscriber } from "../../sandbox/hikconnect";
+import { seedHikConnect, type HikSeededSubscriber as SeededSubscriber } from "../../sandbox/hikconnect";
 import { PHYSICAL } from "../fixtures/hikconnect-devices";
 
 /**

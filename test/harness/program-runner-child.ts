@@ -83,6 +83,12 @@ function recordRegistration(request: ResourcePb.RegisterResourceRequest): Regist
   };
 }
 
+/** The id an imported resource gets: its `import` option, or pulumi-telecom's `__import` input. */
+function importIdOf(args: { id?: string; inputs: Record<string, unknown> }): string | undefined {
+  if (args.id) return args.id;
+  return typeof args.inputs["__import"] === "string" && args.inputs["__import"] !== "" ? args.inputs["__import"] : undefined;
+}
+
 async function main(): Promise<void> {
   const parameters = JSON.parse(process.argv[2] ?? "{}") as ChildParameters;
   const result: ChildResult = { registrations: [], exports: {}, secretExportKeys: [] };
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     await pulumi.runtime.setMocks(
       {
         newResource: (args) => ({
-          id: parameters.preview ? undefined : `${args.name}-id`,
+          id: parameters.preview ? undefined : (parameters.importedIds ? importIdOf(args) : undefined) ?? `${args.name}-id`,
           state: args.inputs,
         }),
         call: (args) => args.inputs,

@@ -59,6 +59,12 @@ export interface RunProgramOptions {
   env?: Record<string, string>;
   /** Kill the program after this many milliseconds (default 60 000). */
   timeoutMs?: number;
+  /**
+   * Give an imported resource (the `import` option, or the `__import` input pulumi-telecom's
+   * classes turn it into) its import id, as the engine does, instead of `<name>-id`: references
+   * between imported resources (`accountId: acct.id`) then carry the real ids. Default false.
+   */
+  importedIds?: boolean;
 }
 
 /** What a program run under mocks produced. */
@@ -98,6 +104,7 @@ export interface ChildParameters {
   preview: boolean;
   project: string;
   stack: string;
+  importedIds: boolean;
 }
 
 /** @internal What program-runner-child.ts writes to its result file. */
@@ -139,6 +146,7 @@ export async function runProgramUnderMocks(options: RunProgramOptions): Promise<
     preview: options.preview ?? false,
     project: options.project ?? projectNameIn(options.cwd) ?? "project",
     stack: options.stack ?? "stack",
+    importedIds: options.importedIds ?? false,
   };
   try {
     const child = spawn(process.execPath, ["--import", tsxLoaderUrl(), CHILD_SCRIPT, JSON.stringify(parameters)], {

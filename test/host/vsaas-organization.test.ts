@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../sandbox";
-import { configRecord, VSAAS } from "../engine/example-lifecycles";
 import { useHostFixture, withInputs } from "../harness/host-fixture";
 import { MiniEngine } from "../harness/mini-engine";
 import type { Registration } from "../harness/program-under-mocks";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedHikConnect, startHikConnectEmulator, type HikConnectEmulator, type SeededSubscriber } from "../../sandbox/hikconnect";
+import { seedHikConnect, startHikConnectEmulator, type HikConnectEmulator, type HikSeededSubscriber as SeededSubscriber } from "../../sandbox/hikconnect";
 import { copyExampleProgram } from "../harness/example-program";
 import { runProgramUnderMocks } from "../harness/program-under-mocks";
 

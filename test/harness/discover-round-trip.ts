@@ -1,0 +1,99 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { promisify } from "node:util";
+import { runDiscover, type DiscoverCommandOptions, type DiscoverOutcome } from "../../cli/discover/run";
+import { progressDisplay } from "../../cli/discover/progress";
+import type { DiscoverSource } from "../../cli/discover/sources";
+import { registrySources } from "../../cli/discover/sources";
+import { setStackConfig } from "../../provider/core/config";
+import type { RunningSandbox } from "../../sandbox";
+import { SANDBOX_VENDORS, type SandboxVendorName } from "../../sandbox/sandbox-vendors";
+
+/**
+ * Drivers for discover's round trip (test/discover/): a sandbox with existing objects → discover →
+ * `pulumi up` adopts them all with zero vendor writes → a no-op preview → an edit updates in place
+ * → destroy deletes only what was adopted. The programs run through the packed package, and the
+ * provider calls through Pulumi's real dynamic-provider host (see host-fixture.ts).
+ */
+
+export const SANDBOX_VENDOR_NAMES = Object.keys(SANDBOX_VENDORS) as SandboxVendorName[];
+
+/**
+ * Parts of an emulator's state that change on reads (sessions, tokens, request accounting); the
+ * rest are the vendor's objects, which a read-only run must leave exactly as they were.
+ */
+const VOLATILE_STATE: Partial<Record<SandboxVendorName, string[]>> = {
+  billing: ["sessions"],
+  hikconnect: ["liveTokens", "accounting"],
+};
+
+/** Every vendor's objects, as the emulators hold them (compare two snapshots to prove nothing was written). */
+export function vendorObjects(sandbox: RunningSandbox): Record<SandboxVendorName, unknown> {
+  const out = {} as Record<SandboxVendorName, unknown>;
+  for (const v of SANDBOX_VENDOR_NAMES) {
+    const state = structuredClone(sandbox[v].emulator.state()) as unknown as Record<string, unknown>;
+    for (const key of VOLATILE_STATE[v] ?? []) delete state[key];
+    out[v] = state;
+  }
+  return out;
+}
+
+/** Requests each emulator logged, as `METHOD route`. */
+export function vendorRequests(sandbox: RunningSandbox): Record<SandboxVendorName, string[]> {
+  const out = {} as Record<SandboxVendorName, string[]>;
+  for (const v of SANDBOX_VENDOR_NAMES) out[v] = sandbox[v].emulator.log.entries().map((e) => `${e.method} ${e.route ?? e.path}`);
+  return out;
+}
+
+export function clearVendorLogs(sandbox: RunningSandbox): void {
+  for (const v of SANDBOX_VENDOR_NAMES) sandbox[v].emulator.log.clear();
+}
+
+/** The sandbox's config as `pulumi config --json --show-secrets` prints it, plus project values. */
+export function pulumiConfigJson(sandbox: RunningSandbox, extra: Record<string, { value: string; secret: boolean }> = {}): string {
+  const entries = Object.fromEntries(sandbox.pulumiConfig.map((e) => [e.key, { value: e.value, secret: e.secret }]));
+  return JSON.stringify({ ...entries, ...extra }, null, 2);
+}
+
+/**
+ * The kinds discover reads in the round trip: every registry resource that has `discover`, with
+ * `overrides` standing in (by token) for resources whose discover is not built yet.
+ */
+export async function roundTripSources(overrides: DiscoverSource[] = []): Promise<DiscoverSource[]> {
+  const registry = await registrySources();
+  return registry
+    .map((s) => (s.resource.definition.discover ? s : overrides.find((o) => o.resource.definition.token === s.resource.definition.token) ?? s))
+    .filter((s) => s.resource.definition.discover);
+}
+
+/** Runs discover in this process (the sources may be test doubles), capturing what it prints. */
+export async function discoverInto(
+  options: DiscoverCommandOptions,
+): Promise<DiscoverOutcome & { printed: string; progressLines: string }> {
+  const stdout = new PassThrough();
+  const progress = new PassThrough();
+  let printed = "";
+  let progressLines = "";
+  stdout.setEncoding("utf8").on("data", (c: string) => (printed += c));
+  progress.setEncoding("utf8").on("data", (c: string) => (progressLines += c));
+  try {
+    const outcome = await runDiscover({ ...options, stdout, progress: progressDisplay(progress as unknown as NodeJS.WriteStream, { CI: "true" }) });
+    return { ...outcome, printed, progressLines };
+  } finally {
+    setStackConfig(undefined);
+  }
+}
+
+/**
+ * `__provider` as the packed package's discover serializes it, in a process of its own started in
+ * the program's folder — the way `npx pulumi-telecom discover --import-file` runs.
+ */
+export async function packedProviderText(programDir: string, token: string): Promise<string> {
+  const module = path.join(programDir, "node_modules", "pulumi-telecom", "dist", "cli", "discover", "import-file.js");
+  const resolved = fs.existsSync(module) ? module : path.join(path.dirname(programDir), "node_modules", "pulumi-telecom", "dist", "cli", "discover", "import-file.js");
+  const script = `require(${JSON.stringify(resolved)}).serializedProvider(${JSON.stringify(token)}).then((t) => process.stdout.write(t))`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: programDir, maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
