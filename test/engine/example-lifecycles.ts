@@ -1,12 +1,24 @@
 import * as fs from "node:fs";
 import { billingHome } from "../../provider/billing/home";
+import { billingSwitch } from "../../provider/billing/switch";
 import type { TelecomResource } from "../../provider/core/resource";
 import { forpostAccount } from "../../provider/forpost/account";
+import { forpostCamera } from "../../provider/forpost/camera";
+import { forpostUser } from "../../provider/forpost/user";
+import { forpostUserCameraAccess } from "../../provider/forpost/user-camera-access";
+import { hikArea } from "../../provider/hikconnect/area";
+import { hikAreaCamera } from "../../provider/hikconnect/area-camera";
 import { hikDevice } from "../../provider/hikconnect/device";
 import { stalkerAccount } from "../../provider/stalker/account";
+import { stalkerChannelSubscription } from "../../provider/stalker/channel-subscription";
+import { stalkerMenuRestrictions } from "../../provider/stalker/menu-restrictions";
+import { vsaasFolderAccess } from "../../provider/vsaas/folder-access";
 import { vsaasOrganization } from "../../provider/vsaas/organization";
-import type { RunningSandbox, StartSandboxOptions } from "../../sandbox";
+import { vsaasOrganizationUser } from "../../provider/vsaas/organization-user";
+import { vsaasUser } from "../../provider/vsaas/user";
+import { DEFAULT_TARIFFS, USR_PASSWORD_COLUMNS, type RunningSandbox, type StartSandboxOptions } from "../../sandbox";
 import type { SandboxVendorName } from "../../sandbox/sandbox-vendors";
+import type { EngineSequence } from "../harness/engine-sequences";
 import type { ConfigEntry } from "../harness/pulumi-stack";
 
 /**
@@ -31,24 +43,65 @@ export interface ExampleLifecycle {
   config(sandbox: RunningSandbox): ConfigEntry[];
   /** The resources the program declares, by name, with their definitions. */
   resources: Array<{ name: string; resource: TelecomResource }>;
-  /** How many objects of the example exist in the sandbox now (one per resource after `up`, 0 after `destroy`). */
+  /**
+   * How many objects of the example exist in the sandbox now: one per resource after `up`; after
+   * `destroy`, one per resource of {@link retained} (0 for most examples). Objects a row seeds for
+   * its lookups or as neighbours are not counted.
+   */
   objects(sandbox: RunningSandbox): number;
-  /** Stack outputs expected after the first `up` (a subset), given each resource's id by name. */
-  outputs(ids: Record<string, string>): Record<string, unknown>;
+  /** Resources whose object `pulumi destroy` leaves in the vendor's system by design (`onDestroy: "retain"`). */
+  retained?: string[];
+  /**
+   * Stack outputs expected after the first `up` (a subset), given each resource's id by name: the
+   * outputs of the example's lookups included, with the values the sandbox holds.
+   */
+  outputs(ids: Record<string, string>, sandbox: RunningSandbox): Record<string, unknown>;
+  /**
+   * Inputs of the example's resources that take a lookup's answer (`forpost.getTariffs`, …), by
+   * resource name, with the values the sandbox's lists give: proof the functions ran through the
+   * real CLI even where the example exports nothing of theirs.
+   */
+  lookupInputs?(sandbox: RunningSandbox): Record<string, Record<string, unknown>>;
+  /**
+   * The vendor routes (`vendor:route`, as the request logs name them) the example's lookups call:
+   * functions run in the program, so every preview and no-op `up` makes these read-only calls
+   * (a data source is read on every run); nothing else may reach a vendor then. A first `up` must
+   * have made each of them at least once.
+   */
+  lookupRoutes?: string[];
   /** Values that must appear neither in `pulumi stack export` nor in anything the CLI prints. */
   secrets(sandbox: RunningSandbox): string[];
+  /**
+   * What a preview of an in-place update of a resource (by name) also shows for the resources that
+   * take one of its computed outputs: the dynamic-provider host cannot preview an Update, so the
+   * engine gives the update's new INPUTS as its outputs in a preview (provider_plugin.go, Update
+   * with Preview), a computed output is unknown there, and the dependents' plans say what an unknown
+   * means for them. The `up` itself leaves them alone (asserted). `sequence`: their preview RPCs.
+   */
+  previewKnockOn?: Record<string, Array<{ resource: string; op: "update" | "replace"; sequence: EngineSequence }>>;
   /** A config change that updates one resource in place, and the inputs it changes. */
   inPlace: ExampleChange;
   /** A config change that replaces one resource (absent when every field of the example updates in place). */
   replace?: ExampleChange & {
     /** What must be true in the sandbox first (e.g. the device was reset with the new code). */
     prepare?(sandbox: RunningSandbox): void;
+    /**
+     * The resources replaced along with it, because an input that forces their replacement takes
+     * one of its outputs (its id, say): unknown at preview, new after the update. With the RPC
+     * sequences the engine sends them in the preview and in the update (ENGINE_SEQUENCES): a plain
+     * replacement (previewReplace, then replaceDeleteFirst/replaceCreateFirst as they declare) or,
+     * below a resource replaced delete-first, previewReplaceDependent then replaceDependent.
+     */
+    cascade?: Array<{ resource: string; preview: EngineSequence; update: EngineSequence }>;
   };
   /** Drift made in the vendor's system behind Pulumi's back, and the inputs it shows up in. */
   drift: { resource: string; changes: string[]; make(sandbox: RunningSandbox, id: string): void };
   /** A config value the resource rejects at check time, and the field the error must name. */
   badInput: { resource: string; config: ConfigEntry[]; field: string };
-  /** A create that fails after the object exists (a vendor fault on a later call); for one-resource examples. */
+  /**
+   * A create that fails after the object exists (a vendor fault on a later call). The failing
+   * resource must be one every other resource of the example depends on: nothing else is made.
+   */
   halfCreate?: { resource: string; inject(sandbox: RunningSandbox): void; clear(sandbox: RunningSandbox): void; error: RegExp };
 }
 
@@ -101,20 +154,69 @@ const STALKER_EXAMPLE_PASSWORD = "example-only-pw";
 const HIK_DEVICE_PASSWORD = "test-pw-engine";
 /** The code the Hik-Connect camera gets when it is reset (a new label): a replacement. */
 const HIK_NEW_VERIFY_CODE = "NEWQRS";
+/** examples/forpost's viewer login password and camera password (the viewer exists only with a password). */
+const FORPOST_USER_PASSWORD = "test-only-engine-forpost-viewer-pw";
+const FORPOST_CAMERA_PASSWORD = "test-only-engine-forpost-cam-pw";
+/** examples/vsaas's subscriber login password (required by the example). */
+const VSAAS_USER_PASSWORD = "test-only-engine-vsaas-viewer-pw";
+/** The login examples/vsaas gives the subscriber. */
+const VSAAS_LOGIN = "ivanov.viewer@example.org";
+/** examples/billing's switch management passwords. */
+const BILLING_SNMP_PASSWORD = "test-only-engine-snmp";
+const BILLING_SSH_PASSWORD = "test-only-engine-ssh-pw";
+/** The seeded subscriber examples/billing looks up by contract number (its `lookupContract` knob). */
+const BILLING_LOOKUP_CONTRACT = "D-000001";
 
 const forpostDrift = (sandbox: RunningSandbox, id: string) => sandbox.forpost.emulator.accounts.patch(Number(id), { MaxCameraCount: 2 });
+const anyRight = (row: object) => Object.entries(row).some(([key, value]) => key !== "UserID" && key !== "CameraID" && value === 1);
+/** Forpost reference-list ids by name (the sandbox's default tariffs and catalogues), as the example's lookups must find them. */
+const forpostTariffIds = (names: string[]) => names.map((name) => DEFAULT_TARIFFS.find((t) => t.Name === name)!.ID);
+const catalogueId = (sandbox: RunningSandbox, list: "masters" | "recordTypes", name: string) => sandbox.forpost.emulator.catalogueData()[list].find((entry) => entry.Name === name)!.ID;
 
 export const FORPOST: ExampleLifecycle = {
   example: "forpost",
   project: "forpost-example",
   vendors: ["forpost"],
   sandbox: { forpost: { adminPassword: FORPOST_PASSWORD } },
-  config: (sandbox) => sandboxConfig(sandbox, ["forpost"]),
-  resources: [{ name: "acme", resource: forpostAccount }],
-  objects: (sandbox) => sandbox.forpost.emulator.accounts.list().length,
-  outputs: (ids) => ({ forpostAccountId: ids.acme, forpostAccountActive: true }),
-  secrets: () => [FORPOST_PASSWORD],
+  // With a userPassword the example also makes the viewer login and its access to the camera.
+  config: (sandbox) => [
+    ...sandboxConfig(sandbox, ["forpost"]),
+    { key: "forpost-example:userPassword", value: FORPOST_USER_PASSWORD, secret: true },
+    { key: "forpost-example:cameraPassword", value: FORPOST_CAMERA_PASSWORD, secret: true },
+  ],
+  resources: [
+    { name: "acme", resource: forpostAccount },
+    { name: "front-door", resource: forpostCamera },
+    { name: "viewer", resource: forpostUser },
+    { name: "viewer-front-door", resource: forpostUserCameraAccess },
+  ],
+  objects: (sandbox) => {
+    const e = sandbox.forpost.emulator;
+    // Revoking rights leaves a row of zeros (the API has no delete): only rows granting something count.
+    const grants = e.access.list().filter((row) => anyRight(row) && e.users.get(row.UserID) && e.cameras.get(row.CameraID));
+    return e.accounts.list().length + e.users.list().length + e.cameras.list().length + grants.length;
+  },
+  outputs: (ids, sandbox) => ({
+    forpostAccountId: ids.acme,
+    forpostAccountActive: true,
+    forpostCameraId: ids["front-door"],
+    forpostUserLogin: "acme-viewer",
+  }),
+  // getTariffs (by names, and by name), getMasters and getRecordTypes, as the sandbox lists them.
+  lookupInputs: (sandbox) => ({
+    acme: { allowedTariffIds: forpostTariffIds(["Архив 7 дней", "Архив 14 дней"]), defaultCameraTariffId: forpostTariffIds(["Архив 14 дней"])[0] },
+    "front-door": { masterId: catalogueId(sandbox, "masters", "Москва-1"), recordTypeId: catalogueId(sandbox, "recordTypes", "Постоянная запись") },
+  }),
+  lookupRoutes: ["forpost:GetTariffs", "forpost:GetMasters", "forpost:GetRecordTypes"],
+  secrets: () => [FORPOST_PASSWORD, FORPOST_USER_PASSWORD, FORPOST_CAMERA_PASSWORD],
   inPlace: { resource: "acme", config: plain({ "forpost-example:maxCameraCount": "16" }), changes: ["maxCameraCount"] },
+  // Another cluster (getMasters by name): the camera is re-added there, and the viewer's access with it.
+  replace: {
+    resource: "front-door",
+    config: plain({ "forpost-example:cluster": "Казань-1" }),
+    changes: ["masterId"],
+    cascade: [{ resource: "viewer-front-door", preview: "previewReplaceDependent", update: "replaceDependent" }],
+  },
   drift: { resource: "acme", changes: ["maxCameraCount"], make: forpostDrift },
   badInput: { resource: "acme", config: plain({ "forpost-example:maxCameraCount": "-1" }), field: "maxCameraCount" },
   halfCreate: {
@@ -132,31 +234,110 @@ export const STALKER: ExampleLifecycle = {
   vendors: ["stalker"],
   sandbox: { stalker: { password: STALKER_PASSWORD } },
   config: (sandbox) => sandboxConfig(sandbox, ["stalker"]),
-  resources: [{ name: "alice-tv", resource: stalkerAccount }],
-  objects: (sandbox) => sandbox.stalker.emulator.listAccounts().length,
-  outputs: (ids) => ({ stalkerLogin: ids["alice-tv"], stalkerOnline: false }),
+  resources: [
+    { name: "alice-tv", resource: stalkerAccount },
+    { name: "alice-channels", resource: stalkerChannelSubscription },
+    { name: "alice-menu", resource: stalkerMenuRestrictions },
+  ],
+  // The subscription and the restrictions live on the account (sub_ch, modules_restricted): each counts when set.
+  objects: (sandbox) =>
+    sandbox.stalker.emulator
+      .listAccounts()
+      .reduce((n, a) => n + 1 + ((a.sub_ch ?? []).some((ch) => ch !== "") ? 1 : 0) + (a.modules_restricted.length > 0 ? 1 : 0), 0),
+  outputs: (ids, sandbox) => ({
+    stalkerLogin: ids["alice-tv"],
+    stalkerOnline: false,
+    // stalker.getChannel by name, the ids the sandbox's channel list has.
+    stalkerChannels: ["Discovery Channel", "Eurosport 1"].map((name) => sandbox.stalker.emulator.listChannels().find((c) => c.name === name)!.id),
+    stalkerRestricted: ["vclub"],
+  }),
+  lookupInputs: (sandbox) => ({ "alice-channels": { channels: ["Discovery Channel", "Eurosport 1"].map((name) => sandbox.stalker.emulator.listChannels().find((c) => c.name === name)!.id) } }),
+  // stalker.getChannel lists the channels (one list per name).
+  lookupRoutes: ["stalker:itv.get"],
   secrets: () => [STALKER_PASSWORD, STALKER_EXAMPLE_PASSWORD],
   inPlace: { resource: "alice-tv", config: plain({ "stalker-example:tariffPlan": "STANDART" }), changes: ["tariffPlan"] },
-  replace: { resource: "alice-tv", config: plain({ "stalker-example:login": "alice2" }), changes: ["login"] },
-  drift: { resource: "alice-tv", changes: ["fullName"], make: (sandbox, id) => sandbox.stalker.emulator.editAccount(id, { full_name: "Changed in the panel" }) },
+  // The channels and the restrictions take the account's id (its login): they move to the new account.
+  replace: {
+    resource: "alice-tv",
+    config: plain({ "stalker-example:login": "alice2" }),
+    changes: ["login"],
+    cascade: [
+      { resource: "alice-channels", preview: "previewReplaceDependent", update: "replaceDependent" },
+      { resource: "alice-menu", preview: "previewReplaceDependent", update: "replaceDependent" },
+    ],
+  },
+  drift: { resource: "alice-tv", changes: ["fullName"], make: (sandbox, id) => void sandbox.stalker.emulator.editAccount(id, { full_name: "Changed in the panel" }) },
   badInput: { resource: "alice-tv", config: plain({ "stalker-example:stbMac": "00:1A:79:00:39:ZZ" }), field: "stbMac" },
 };
+
+/** The Watcher ("Cameras" folder) side of examples/vsaas in one organization: the membership and the folder right. */
+function vsaasMemberObjects(sandbox: RunningSandbox, watcherOrganizationId: number): number {
+  const watcher = sandbox.vsaas.emulator.watcher;
+  const cameras = watcher.folders(watcherOrganizationId).find((f) => f["title"] === "Cameras");
+  if (!cameras) return 0;
+  const access = watcher.access({ login: VSAAS_LOGIN, organizationId: watcherOrganizationId, folderId: cameras["id"] as number });
+  return (access.member ? 1 : 0) + (access.folder ? 1 : 0);
+}
 
 export const VSAAS: ExampleLifecycle = {
   example: "vsaas",
   project: "vsaas-example",
   vendors: ["vsaas"],
   sandbox: { vsaas: { password: VSAAS_PASSWORD } },
-  config: (sandbox) => sandboxConfig(sandbox, ["vsaas"]),
-  resources: [{ name: "ivanov", resource: vsaasOrganization }],
-  objects: (sandbox) => sandbox.vsaas.emulator.organizations.list().length,
-  outputs: (ids) => ({ vsaasOrganizationId: ids.ivanov }),
-  secrets: () => [VSAAS_PASSWORD],
+  config: (sandbox) => [...sandboxConfig(sandbox, ["vsaas"]), { key: "vsaas-example:userPassword", value: VSAAS_USER_PASSWORD, secret: true }],
+  resources: [
+    { name: "ivanov", resource: vsaasOrganization },
+    { name: "ivanov-login", resource: vsaasUser },
+    { name: "ivanov-member", resource: vsaasOrganizationUser },
+    { name: "ivanov-cameras", resource: vsaasFolderAccess },
+  ],
+  // The owner's Watcher user is the billing's doing (made with the organization), not one of the example's.
+  objects: (sandbox) => {
+    const e = sandbox.vsaas.emulator;
+    const orgs = e.organizations.list();
+    const login = e.watcher.userByLogin(VSAAS_LOGIN) ? 1 : 0;
+    return orgs.length + login + orgs.reduce((n, o) => n + vsaasMemberObjects(sandbox, o["external_id"] as number), 0);
+  },
+  outputs: (ids, sandbox) => {
+    const org = sandbox.vsaas.emulator.organizations.get(Number(ids.ivanov))!;
+    const externalId = org["external_id"] as number;
+    return {
+      vsaasOrganizationId: ids.ivanov,
+      watcherOrganizationId: externalId,
+      subscriberLogin: VSAAS_LOGIN,
+      subscriberUserId: Number(ids["ivanov-login"]),
+      // vsaas.getOrganizationFolders by title: the organization's folder "Cameras".
+      camerasFolderId: sandbox.vsaas.emulator.watcher.folders(externalId).find((f) => f["title"] === "Cameras")!["id"],
+    };
+  },
+  // vsaas.getOrganizationFolders (once the organization's Watcher id is known: not in the first preview).
+  lookupRoutes: ["vsaas:watcher.folders.index"],
+  secrets: (sandbox) => [VSAAS_PASSWORD, VSAAS_USER_PASSWORD, sandbox.vsaas.watcherApiKey],
+  // The membership takes the organization's externalId (a computed output): unknown in a preview of the organization's update.
+  previewKnockOn: {
+    ivanov: [
+      { resource: "ivanov-member", op: "replace", sequence: "previewReplace" },
+      { resource: "ivanov-cameras", op: "replace", sequence: "previewReplaceDependent" },
+    ],
+  },
   inPlace: { resource: "ivanov", config: plain({ "vsaas-example:tariffPlanIds": "[549,550]" }), changes: ["tariffPlanIds"] },
-  replace: { resource: "ivanov", config: plain({ "vsaas-example:title": "Ivanov household" }), changes: ["title"] },
+  // A new title makes a new organization: the membership and the folder right follow it (new Watcher organization id).
+  // The organization is replaced create-first, the membership (delete-first) by its own diff, the folder right below it.
+  replace: {
+    resource: "ivanov",
+    config: plain({ "vsaas-example:title": "Ivanov household" }),
+    changes: ["title"],
+    cascade: [
+      { resource: "ivanov-member", preview: "previewReplace", update: "replaceDeleteFirst" },
+      { resource: "ivanov-cameras", preview: "previewReplaceDependent", update: "replaceDependent" },
+    ],
+  },
   drift: { resource: "ivanov", changes: ["tariffPlanIds"], make: (sandbox, id) => void sandbox.vsaas.emulator.organizations.removeTariffPlan(Number(id), 550) },
   badInput: { resource: "ivanov", config: plain({ "vsaas-example:owner": "ivanov at example.org" }), field: "owner" },
 };
+
+/** The name examples/hikconnect gives its area. */
+const HIK_SITE = "Front door site";
 
 export const HIKCONNECT: ExampleLifecycle = {
   example: "hikconnect",
@@ -172,10 +353,30 @@ export const HIKCONNECT: ExampleLifecycle = {
       { key: "hikconnect-example:devicePassword", value: HIK_DEVICE_PASSWORD, secret: true },
     ];
   },
-  resources: [{ name: "front-door", resource: hikDevice }],
-  objects: (sandbox) => sandbox.hikconnect.emulator.devices.list().length,
-  outputs: (ids) => ({ deviceId: ids["front-door"] }),
+  resources: [
+    { name: "site", resource: hikArea },
+    { name: "front-door", resource: hikDevice },
+    { name: "front-door-camera", resource: hikAreaCamera },
+  ],
+  objects: (sandbox) => {
+    const devices = sandbox.hikconnect.emulator.devices;
+    const sites = devices.areas().filter((a) => a.name === HIK_SITE);
+    return devices.list().length + sites.length + devices.cameras().filter((c) => sites.some((s) => s.id === c.areaId)).length;
+  },
+  // Hik-Connect's API cannot delete an area: the example says `onDestroy: "retain"`.
+  retained: ["site"],
+  outputs: (ids) => ({
+    deviceId: ids["front-door"],
+    siteId: ids.site,
+    cameraId: ids["front-door-camera"],
+    // hikconnect.getTimeZones by a place: the sandbox's zone listing Berlin.
+    timeZoneId: "26",
+  }),
+  // hikconnect.getTimeZones, with the token it needs.
+  lookupRoutes: ["hikconnect:token/get", "hikconnect:timezone/get"],
   secrets: (sandbox) => [HIK_SECRET_KEY, sandboxCamera(sandbox).verifyCode, HIK_NEW_VERIFY_CODE, HIK_DEVICE_PASSWORD, "v".repeat(31)],
+  // The area camera takes the device's cameraChannels (a computed output): unknown in a preview of the device's update.
+  previewKnockOn: { "front-door": [{ resource: "front-door-camera", op: "replace", sequence: "previewReplace" }] },
   inPlace: { resource: "front-door", config: plain({ "hikconnect-example:name": "Back door" }), changes: ["name"] },
   replace: {
     resource: "front-door",
@@ -185,22 +386,57 @@ export const HIKCONNECT: ExampleLifecycle = {
       const camera = sandbox.hikconnect.physicalDevices.find((d) => d.serialNo === sandboxCamera(sandbox).serialNo)!;
       sandbox.hikconnect.emulator.devices.registerPhysical({ ...camera, verifyCode: HIK_NEW_VERIFY_CODE });
     },
+    // The re-added device's channel has a new id: the camera in the area is imported again.
+    cascade: [{ resource: "front-door-camera", preview: "previewReplaceDependent", update: "replaceDependent" }],
   },
   drift: { resource: "front-door", changes: ["name"], make: (sandbox, id) => void sandbox.hikconnect.emulator.devices.patch(id, { name: "Renamed in the portal" }) },
   // A secret input: the error must name the field and show "[secret]", never the value.
   badInput: { resource: "front-door", config: [{ key: "hikconnect-example:verifyCode", value: "v".repeat(31), secret: true }], field: "verifyCode" },
 };
 
+/** examples/billing's home (its address), to tell it from the seeded subscribers' homes. */
+const isExampleHome = (home: { S_NUMBER?: unknown; S_LITER?: unknown; CITY?: unknown }) => home.S_NUMBER === 12 && home.S_LITER === "А" && home.CITY === "Казань";
+
 export const BILLING: ExampleLifecycle = {
   example: "billing",
   project: "billing-example",
   vendors: ["billing"],
-  sandbox: { billing: { password: BILLING_PASSWORD } },
-  config: (sandbox) => sandboxConfig(sandbox, ["billing"]),
-  resources: [{ name: "lenina-12a", resource: billingHome }],
-  objects: (sandbox) => sandbox.billing.emulator.homes.list().length,
-  outputs: (ids) => ({ billingHomeId: ids["lenina-12a"], billingHomeStreet: "улица Ленина" }),
-  secrets: (sandbox) => [BILLING_PASSWORD, billingKeyLine(sandbox)],
+  // One seeded subscriber (with its home and switch: neighbours the example must not touch) for the lookup.
+  sandbox: { billing: { password: BILLING_PASSWORD, seed: { subscribers: 1, subscribersPerHome: 1, deletedEvery: 0 } } },
+  config: (sandbox) => [
+    ...sandboxConfig(sandbox, ["billing"]),
+    { key: "billing-example:switchSnmpPassword", value: BILLING_SNMP_PASSWORD, secret: true },
+    { key: "billing-example:switchSshPassword", value: BILLING_SSH_PASSWORD, secret: true },
+    { key: "billing-example:lookupContract", value: BILLING_LOOKUP_CONTRACT, secret: false },
+  ],
+  resources: [
+    { name: "lenina-12a", resource: billingHome },
+    { name: "lenina-12a-sw1", resource: billingSwitch },
+  ],
+  objects: (sandbox) => {
+    const e = sandbox.billing.emulator;
+    const homes = e.homes.list().filter(isExampleHome).map((h) => h.ID);
+    return homes.length + e.switches.list().filter((s) => s.HOME_ID !== null && homes.includes(s.HOME_ID)).length;
+  },
+  outputs: (ids, sandbox) => ({
+    billingHomeId: ids["lenina-12a"],
+    billingHomeStreet: "улица Ленина",
+    billingSwitchId: Number(ids["lenina-12a-sw1"]),
+    // billing.getSubscriber by contract number: the seeded subscriber's login.
+    subscriberLogin: sandbox.billing.emulator.users.list().find((u) => u["CONTRACT_NUMBER"] === BILLING_LOOKUP_CONTRACT)?.["LOGIN"],
+  }),
+  // billing.getSubscriber: a session, the search by contract number, the subscriber's row.
+  lookupRoutes: ["billing:CLN_AUTH_LOGIN", "billing:CLN_USR_FIND_2", "billing:CLN_USR_GET"],
+  // The seeded subscriber's passwords too: the lookup's answer must not carry them.
+  secrets: (sandbox) => [
+    BILLING_PASSWORD,
+    billingKeyLine(sandbox),
+    BILLING_SNMP_PASSWORD,
+    BILLING_SSH_PASSWORD,
+    ...sandbox.billing.emulator.users.list().flatMap((u) => USR_PASSWORD_COLUMNS.map((c) => u[c])).filter((v): v is string => typeof v === "string" && v.length >= 6),
+  ],
+  // The switch takes the home's homeId (a computed output): unknown in a preview of the home's update.
+  previewKnockOn: { "lenina-12a": [{ resource: "lenina-12a-sw1", op: "update", sequence: "previewSameOrUpdate" }] },
   inPlace: { resource: "lenina-12a", config: plain({ "billing-example:street": "проспект Победы" }), changes: ["street"] },
   drift: { resource: "lenina-12a", changes: ["street"], make: (sandbox, id) => void sandbox.billing.emulator.homes.patch(Number(id), { STREET: "улица Баумана" }) },
   badInput: { resource: "lenina-12a", config: plain({ "billing-example:number": "12.5" }), field: "number" },

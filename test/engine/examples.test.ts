@@ -105,7 +105,9 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   const { row, sandbox, stack, config } = context;
   const ctx: LifecycleContext = { row, sandbox, stack, expect };
   const names = row.resources.map((r) => r.name);
-  const noVendorCall = (what: string) => expect(vendorCalls(ctx), `${what} called a vendor`).toEqual([]);
+  // The example's lookups run in the program: they read on every run, preview or not; nothing else may call.
+  const lookups = row.lookupRoutes ?? [];
+  const noVendorCall = (what: string) => expect(vendorCalls(ctx).filter((call) => !lookups.includes(call)), `${what} called a vendor`).toEqual([]);
 
   // Bad input: `pulumi preview` fails, naming the field, before anything reaches a vendor.
   clearVendorCalls(ctx);
@@ -128,10 +130,13 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   noVendorCall("pulumi preview");
 
   // up: every resource created, once.
+  clearVendorCalls(ctx);
   const up = await stack.up();
   expectSuccess(expect, up);
   expect(opsOf(up).sort()).toEqual(names.map((n) => `create ${n}`).sort());
   expect(up.steps.every((s) => s.status === "done")).toBe(true);
+  const upCalls = vendorCalls(ctx);
+  for (const route of lookups) expect(upCalls, `the lookups' call ${route} during pulumi up`).toContain(route);
   // `pulumi up` is a preview pass, then the update pass (each in a provider process of its own).
   expectSequences(expect, up, sequencesFor(row, [...SEQ.previewCreate, ...SEQ.create]));
   expect(row.objects(sandbox)).toBe(names.length);
@@ -139,7 +144,11 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   let resources = exported.state.deployment.resources ?? [];
   expectSafeExport(ctx, exported.text, resources);
   let ids = idsOf(row, resources);
-  expect(await stack.outputs()).toMatchObject(row.outputs(ids));
+  expect(await stack.outputs()).toMatchObject(row.outputs(ids, sandbox));
+  // The lookups ran through the real CLI: their answers are in the inputs that take them.
+  for (const [name, inputs] of Object.entries(row.lookupInputs?.(sandbox) ?? {})) {
+    expect(exportedOf(resources, name)?.inputs, `${name}'s inputs from lookups`).toMatchObject(inputs);
+  }
 
   // A second up with nothing changed: no changes (the CLI checks it), no vendor call.
   clearVendorCalls(ctx);
@@ -154,9 +163,12 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   await stack.setConfig(inPlace.config);
   const changePreview = await stack.preview();
   expectSuccess(expect, changePreview);
-  expect(changePreview.steps.map((s) => `${s.op} ${nameOf(s.urn)}`)).toEqual([`update ${inPlace.resource}`]);
-  expect(changedInputs(changePreview.steps[0]!)).toEqual([...inPlace.changes].sort());
-  expectSequences(expect, changePreview, sequencesFor(row, SEQ.previewSameOrUpdate));
+  const knockOn = (name: string) => row.previewKnockOn?.[name] ?? [];
+  const knockOnSequences = (name: string) => Object.fromEntries(knockOn(name).map((k) => [k.resource, SEQ[k.sequence]]));
+  // The dependents that take a computed output of the resource show a change in the preview (see previewKnockOn).
+  expect(changePreview.steps.map((s) => `${s.op} ${nameOf(s.urn)}`).sort()).toEqual([`update ${inPlace.resource}`, ...knockOn(inPlace.resource).map((k) => `${k.op} ${k.resource}`)].sort());
+  expect(changedInputs(stepsOf(changePreview.steps, inPlace.resource)[0]!)).toEqual([...inPlace.changes].sort());
+  expectSequences(expect, changePreview, sequencesFor(row, SEQ.previewSameOrUpdate, knockOnSequences(inPlace.resource)));
   // Check gets the stored inputs as olds; Diff gets the stored OUTPUTS (secrets aside: the export has ciphertext).
   const before = exportedOf(resources, inPlace.resource)!;
   const rpcsOf = (method: string) => changePreview.rpcs.filter((rpc) => rpc.method === method && nameOf(rpc.urn) === inPlace.resource);
@@ -173,33 +185,49 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   for (const key of inPlace.changes) expect(updated.outputs?.[key], `${inPlace.resource}.outputs.${key} after the update`).toEqual(updated.inputs?.[key]);
   expect(updated.id).toBe(ids[inPlace.resource]);
 
-  // A change that replaces: in the order the resource declares.
+  // A change that replaces: in the order the resource declares, with the resources that take its outputs.
   if (row.replace) {
     const { replace } = row;
-    const deleteFirst = row.resources.find((r) => r.name === replace.resource)!.resource.definition.deleteBeforeReplace === true;
+    const cascaded = replace.cascade ?? [];
+    const cascade = cascaded.map((c) => c.resource);
+    const replacedNames = [replace.resource, ...cascade];
+    const deleteFirst = (name: string) => row.resources.find((r) => r.name === name)!.resource.definition.deleteBeforeReplace === true;
     replace.prepare?.(sandbox);
     await stack.setConfig(replace.config);
     clearVendorCalls(ctx);
     const replacePreview = await stack.preview();
     expectSuccess(expect, replacePreview);
-    expect(replacePreview.steps.map((s) => `${s.op} ${nameOf(s.urn)}`)).toEqual([`replace ${replace.resource}`]);
-    expect(replacePreview.steps[0]!.replaceReasons).toEqual(expect.arrayContaining(replace.changes));
-    // The engine checks the replacement again from scratch (olds = {}), after the diff.
-    const checks = replacePreview.rpcs.filter((rpc) => rpc.method === "Check" && nameOf(rpc.urn) === replace.resource);
-    expect(checks.map((rpc) => Object.keys((rpc.request.olds ?? {}) as object).length > 0)).toEqual([true, false]);
-    expectSequences(expect, replacePreview, sequencesFor(row, SEQ.previewSameOrUpdate, { [replace.resource]: SEQ.previewReplace }));
+    expect(replacePreview.steps.map((s) => `${s.op} ${nameOf(s.urn)}`).sort()).toEqual(replacedNames.map((n) => `replace ${n}`).sort());
+    expect(stepsOf(replacePreview.steps, replace.resource)[0]!.replaceReasons).toEqual(expect.arrayContaining(replace.changes));
+    const previewOf = (name: string) => SEQ[cascaded.find((c) => c.resource === name)?.preview ?? "previewReplace"];
+    const updateOf = (name: string) => SEQ[cascaded.find((c) => c.resource === name)?.update ?? (deleteFirst(name) ? "replaceDeleteFirst" : "replaceCreateFirst")];
+    expectSequences(expect, replacePreview, sequencesFor(row, SEQ.previewSameOrUpdate, Object.fromEntries(replacedNames.map((n) => [n, previewOf(n)]))));
+    // The engine checks a replacement again from scratch (olds = {}), after the diff; a dependent it deletes first, only from scratch.
+    for (const name of replacedNames) {
+      const checks = replacePreview.rpcs.filter((rpc) => rpc.method === "Check" && nameOf(rpc.urn) === name);
+      const expected = previewOf(name) === SEQ.previewReplace ? [true, false] : [false];
+      expect(checks.map((rpc) => Object.keys((rpc.request.olds ?? {}) as object).length > 0), `${name}'s checks`).toEqual(expected);
+    }
     noVendorCall("pulumi preview of a replacement");
     const replaced = await stack.up(["--skip-preview"]);
     expectSuccess(expect, replaced);
-    const order = deleteFirst ? ["delete-replaced", "replace", "create-replacement"] : ["create-replacement", "replace", "delete-replaced"];
-    expect(stepsOf(replaced.steps, replace.resource).map((s) => s.op)).toEqual(order);
-    expectSequences(expect, replaced, sequencesFor(row, SEQ.same, { [replace.resource]: deleteFirst ? SEQ.replaceDeleteFirst : SEQ.replaceCreateFirst }));
+    // Delete-first when the resource says so, or when the engine deletes it ahead of what it depends on.
+    const deletedFirst = (name: string) => { const seq: readonly string[] = updateOf(name); return seq.indexOf("delete") < seq.indexOf("create"); };
+    const orderOf = (name: string) => (deletedFirst(name) ? ["delete-replaced", "replace", "create-replacement"] : ["create-replacement", "replace", "delete-replaced"]);
+    for (const name of replacedNames) expect(stepsOf(replaced.steps, name).map((s) => s.op), `${name}'s steps`).toEqual(orderOf(name));
+    // A dependent goes before what it depends on, and comes back after it.
+    const at = (name: string, op: string) => replaced.steps.findIndex((s) => nameOf(s.urn) === name && s.op === op);
+    for (const name of cascade) {
+      expect(at(name, "create-replacement"), `${name} created after ${replace.resource}`).toBeGreaterThan(at(replace.resource, "create-replacement"));
+      if (deleteFirst(replace.resource)) expect(at(name, "delete-replaced"), `${name} deleted before ${replace.resource}`).toBeLessThan(at(replace.resource, "delete-replaced"));
+    }
+    expectSequences(expect, replaced, sequencesFor(row, SEQ.same, Object.fromEntries(replacedNames.map((n) => [n, updateOf(n)]))));
     expect(row.objects(sandbox)).toBe(names.length);
     exported = await stack.exportStack();
     resources = exported.state.deployment.resources ?? [];
     expectSafeExport(ctx, exported.text, resources);
     const newIds = idsOf(row, resources);
-    expect(newIds[replace.resource]).not.toBe(ids[replace.resource]);
+    for (const name of replacedNames) expect(newIds[name], `${name}'s id after the replacement`).not.toBe(ids[name]);
     ids = newIds;
   }
 
@@ -217,7 +245,8 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   const drifted = stepsOf(driftPreview.steps, row.drift.resource);
   expect(drifted.map((s) => s.op)).toEqual(["update"]);
   expect(changedInputs(drifted[0]!)).toEqual(expect.arrayContaining(row.drift.changes));
-  expectSequences(expect, driftPreview, sequencesFor(row, SEQ.previewSameOrUpdate));
+  for (const k of knockOn(row.drift.resource)) expect(stepsOf(driftPreview.steps, k.resource).map((s) => s.op), `${k.resource} in the preview after the drift`).toEqual([k.op]);
+  expectSequences(expect, driftPreview, sequencesFor(row, SEQ.previewSameOrUpdate, knockOnSequences(row.drift.resource)));
   noVendorCall("pulumi preview after a refresh");
 
   // destroy, then destroy the empty stack again.
@@ -225,7 +254,7 @@ async function lifecycle(context: Omit<LifecycleContext, "expect"> & { config: C
   expectSuccess(expect, destroy);
   expect(opsOf(destroy).sort()).toEqual(names.map((n) => `delete ${n}`).sort());
   expectSequences(expect, destroy, sequencesFor(row, SEQ.destroy));
-  expect(row.objects(sandbox)).toBe(0);
+  expect(row.objects(sandbox), "objects left after pulumi destroy").toBe(row.retained?.length ?? 0);
   expect(await stack.resources()).toEqual([]);
   clearVendorCalls(ctx);
   const again = await stack.destroy(["--skip-preview"]);
@@ -243,7 +272,8 @@ async function halfCreate(context: Omit<LifecycleContext, "expect">, expect: Lif
   const up = await stack.up();
   expect(up.exitCode, "an up whose create failed half-way succeeded").not.toBe(0);
   expect(stepsOf(up.steps, failing.resource).map((s) => [s.op, s.status])).toEqual([["create", "failed"]]);
-  expectSequences(expect, up, { [failing.resource]: [...SEQ.previewCreate, ...SEQ.create] });
+  // The preview pass checks everything; the update pass gets no further than the failing create (the rest waits for its id).
+  expectSequences(expect, up, sequencesFor(row, SEQ.previewCreate, { [failing.resource]: [...SEQ.previewCreate, ...SEQ.create] }));
   expect(up.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).join("\n")).toMatch(failing.error);
   expect(row.objects(sandbox)).toBe(1);
   // The object is in the state, with its id and the reason it did not finish.
@@ -259,16 +289,17 @@ async function halfCreate(context: Omit<LifecycleContext, "expect">, expect: Lif
   expectSuccess(expect, plan);
   // Diff finds nothing to change, but the init error makes it an update.
   expect(stepsOf(plan.steps, failing.resource).map((s) => s.op)).toEqual(["update"]);
-  expectSequences(expect, plan, { [failing.resource]: SEQ.previewSameOrUpdate });
+  expectSequences(expect, plan, sequencesFor(row, SEQ.previewCreate, { [failing.resource]: SEQ.previewSameOrUpdate }));
   const next = await stack.up(["--skip-preview"]);
   expectSuccess(expect, next);
   expect(stepsOf(next.steps, failing.resource).map((s) => [s.op, s.status])).toEqual([["update", "done"]]);
-  expectSequences(expect, next, { [failing.resource]: SEQ.update });
-  expect(row.objects(sandbox)).toBe(1);
+  expect(opsOf(next).filter((op) => !op.endsWith(` ${failing.resource}`)).sort()).toEqual(row.resources.filter((r) => r.name !== failing.resource).map((r) => `create ${r.name}`).sort());
+  expectSequences(expect, next, sequencesFor(row, SEQ.create, { [failing.resource]: SEQ.update }));
+  expect(row.objects(sandbox)).toBe(row.resources.length);
   exported = await stack.exportStack();
   kept = exportedOf(exported.state.deployment.resources ?? [], failing.resource);
   expect(kept?.initErrors ?? []).toEqual([]);
   expectSafeExport(ctx, exported.text, exported.state.deployment.resources ?? []);
   expectSuccess(expect, await stack.destroy(["--skip-preview"]));
-  expect(row.objects(sandbox)).toBe(0);
+  expect(row.objects(sandbox)).toBe(row.retained?.length ?? 0);
 }

@@ -80,6 +80,17 @@ describe("MiniEngine.preview", () => {
     expect(calls(engine.lastRpcs)).toEqual(ENGINE_SEQUENCES.previewSameOrUpdate);
     expect(readStore(app)).toEqual(before);
   });
+
+  it("hands dependents the new inputs of an update as its outputs, computed outputs unknown, as the real engine does", async () => {
+    const engine = newEngine();
+    await engine.up([thing(template, "preview-outputs", { name: "preview-outputs", size: 1 })]);
+    const [same] = await engine.preview([thing(template, "preview-outputs", { name: "preview-outputs", size: 1 })]);
+    expect(same).toMatchObject({ op: "same", plannedOutputs: { size: 1, serial: 1 } });
+    const [update] = await engine.preview([thing(template, "preview-outputs", { name: "preview-outputs", size: 2 })]);
+    expect(update).toMatchObject({ op: "update", plannedOutputs: { name: "preview-outputs", size: 2 } });
+    // `serial` is computed by the provider: a dependent taking it sees an unknown until the up.
+    expect(update!.plannedOutputs).not.toHaveProperty("serial");
+  });
 });
 
 describe("MiniEngine.up", () => {

@@ -30,6 +30,15 @@ export const ENGINE_SEQUENCES = {
   replaceDeleteFirst: ["check", "diff", "check", "delete", "create"],
   /** The update pass of any other replacement: the old object is deleted after every create and update. */
   replaceCreateFirst: ["check", "diff", "check", "create", "delete"],
+  /**
+   * `pulumi preview` of a resource that depends (through a replace-on-change input) on a resource
+   * replaced delete-first: the engine asks its Diff, with those inputs unknown, while planning the
+   * other's replacement (step_generator.go, calculateDependentReplacements), plans to delete it
+   * first, and when it registers re-creates it: Check(olds = {}), no second Diff.
+   */
+  previewReplaceDependent: ["diff", "check"],
+  /** The update pass of such a dependent: deleted before the resource it depends on, created after it. */
+  replaceDependent: ["diff", "delete", "check", "create"],
   /** A refresh of an object that exists: Read, then a Diff of the refreshed state against the old inputs. */
   refresh: ["read", "diff"],
   /** A refresh of an object that is gone. */

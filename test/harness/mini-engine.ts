@@ -82,6 +82,15 @@ export interface Step {
   diff?: DiffResult;
   /** For refresh: whether the outputs or inputs read differ from the state. */
   changed?: boolean;
+  /**
+   * In a preview, the outputs the engine hands the program for this resource (what its dependents
+   * see): the stored outputs for "same"; for "update", the checked NEW INPUTS and nothing else — the
+   * dynamic-provider host does not declare `supportsPreview`, so the engine does not call Update in a
+   * preview and returns the new inputs as the state (sdk/go/common/resource/plugin/provider_plugin.go,
+   * Update with Preview): a computed output (an id of another system, a number the vendor assigns)
+   * is unknown to dependents until the `up`. Absent for create/replace (every output unknown but the id of a same/update).
+   */
+  plannedOutputs?: PropertyMap;
 }
 
 /** Options of {@link MiniEngine}. */
@@ -181,9 +190,9 @@ export class MiniEngine {
         const refused = old.protect && descriptor.protect ? { error: replaceProtectedMessage(urn) } : {};
         steps.push({ op: "replace", urn, id: old.id, diff, replaceOrder: replaceOrder(diff, descriptor), ...refused });
       } else if (diff.changes === "some" || old.initErrors.length > 0) {
-        steps.push({ op: "update", urn, id: old.id, diff });
+        steps.push({ op: "update", urn, id: old.id, diff, plannedOutputs: checked.inputs });
       } else {
-        steps.push({ op: "same", urn, id: old.id, diff });
+        steps.push({ op: "same", urn, id: old.id, diff, plannedOutputs: old.outputs });
       }
     }
     for (const entry of this.pending) steps.push({ op: "delete", urn: entry.urn, id: entry.id });
@@ -630,3 +639,4 @@ function deleteProtectedMessage(urn: string): string {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+

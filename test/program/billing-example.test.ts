@@ -8,6 +8,9 @@ import { UNKNOWN } from "../harness/provider-host";
 import { LENINA_INPUTS } from "../fixtures/billing-lenina";
 import { SWITCH_INPUTS } from "../fixtures/billing-switch";
 
+/** tsc on the packed declarations: ~15 s alone, over 60 s on the shared 2-core machine under load. */
+const TYPECHECK_TIMEOUT = 180_000;
+
 /** The billing example, installed against the packed package, run under pulumi.runtime.setMocks. */
 let programDir: string;
 const config = {
@@ -77,5 +80,5 @@ describe("examples/billing under mocks", () => {
       ].join("\n"),
     );
     expect(await typecheckProgram(programDir, ["index.ts", "typed.ts"])).toBe("");
-  });
+  }, TYPECHECK_TIMEOUT);
 });

@@ -7,6 +7,9 @@ import { runProgramUnderMocks } from "../harness/program-under-mocks";
 import { typecheckProgram } from "../harness/typecheck-program";
 import { UNKNOWN } from "../harness/provider-host";
 
+/** tsc on the packed declarations: ~15 s alone, over 60 s on the shared 2-core machine under load. */
+const TYPECHECK_TIMEOUT = 180_000;
+
 /**
  * The Hik-Connect example, installed against the packed package, run under pulumi.runtime.setMocks.
  * Resources are mocked; the time zone look-up (a function, run in the program's own process) asks
@@ -108,5 +111,5 @@ describe("examples/hikconnect under mocks", () => {
       ].join("\n"),
     );
     expect(await typecheckProgram(programDir, ["index.ts", "typed.ts"])).toBe("");
-  });
+  }, TYPECHECK_TIMEOUT);
 });

@@ -9,6 +9,9 @@ import { UNKNOWN } from "../harness/provider-host";
 import { DEMO_INPUTS } from "../fixtures/vsaas-demo";
 import { EXAMPLE_USER_PASSWORD_KEY, runVsaasExample } from "../fixtures/vsaas-example";
 
+/** tsc on the packed declarations: ~15 s alone, over 60 s on the shared 2-core machine under load. */
+const TYPECHECK_TIMEOUT = 180_000;
+
 /**
  * The VSAAS example and the vsaas.* functions, installed against the packed package, run under
  * pulumi.runtime.setMocks. The functions run in the program's process against the sandbox, as
@@ -132,7 +135,7 @@ describe("examples/vsaas under mocks", () => {
       ].join("\n"),
     );
     expect(await typecheckProgram(programDir, ["index.ts", "typed.ts"])).toBe("");
-  });
+  }, TYPECHECK_TIMEOUT);
 });
 
 describe("vsaas.* functions in a program under mocks", () => {
