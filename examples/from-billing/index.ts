@@ -47,7 +47,7 @@ export = async () => {
   const contractTo = config.require("contractTo");
   const maxSubscribers = config.getNumber("maxSubscribers") ?? 1000;
   const adoptExisting = config.getBoolean("adoptExisting") ?? false;
-  const cameras = config.getObject<Record<string, CameraSpec>>("cameras") ?? {};
+  const cameras = camerasOf(config.getObject<Record<string, unknown>>("cameras") ?? {});
   const extraChannels = config.getObject<Record<string, string[]>>("extraChannels") ?? {};
   const tariffPlans = config.getObject<Record<string, string>>("tariffPlans") ?? {};
   const tariffPlan = config.get("tariffPlan") ?? "FULL";
@@ -151,7 +151,7 @@ export = async () => {
         { adoptExisting },
       );
       cameraIds[contract] = [];
-      for (let no = 1; no <= (camera.channels ?? 1); no++) {
+      for (let no = 1; no <= camera.channels; no++) {
         const areaCamera = new HikAreaCamera(`camera-${key}-${no}`, {
           areaId: site.id,
           channelId: device.cameraChannels.apply((channels) => {
@@ -169,6 +169,19 @@ export = async () => {
 
   return { subscribers: subscribers.length, contracts: subscribers.map((s) => s.contractNumber!), tvLogins, cameraIds };
 };
+
+/** The `cameras` config, checked: a serial number (the device checks its form) and a channel count per contract. */
+function camerasOf(raw: Record<string, unknown>): Record<string, Required<CameraSpec>> {
+  const out: Record<string, Required<CameraSpec>> = {};
+  for (const [contract, spec] of Object.entries(raw)) {
+    const { serialNo, channels = 1 } = (spec ?? {}) as { serialNo?: unknown; channels?: unknown };
+    if (typeof serialNo !== "string" || serialNo === "") throw new Error(`cameras.${contract}.serialNo must be the serial number on the label: pulumi config set --path 'cameras.${contract}.serialNo' <serial>`);
+    const count = Number(channels);
+    if (!Number.isInteger(count) || count < 1 || count > 256) throw new Error(`cameras.${contract}.channels must be a whole number from 1 to 256 (the device's camera channels), not ${JSON.stringify(channels)}`);
+    out[contract] = { serialNo, channels: count };
+  }
+  return out;
+}
 
 /** `parentAreaId` when configured: the sites go under that area, else at the top of the tree. */
 function parentArea(): { parentAreaId?: string } {

@@ -156,6 +156,10 @@ describe("examples/from-billing under mocks", () => {
     expect((many as ProgramRunError).message).toMatch(new RegExp(`the range ${RANGE.from} … ${RANGE.to} has 50 subscribers, more than maxSubscribers \\(10\\)`));
     const reversed = await run({ [`${PROJECT}:contractFrom`]: RANGE.to, [`${PROJECT}:contractTo`]: RANGE.from }).catch((e: unknown) => e);
     expect((reversed as ProgramRunError).message).toMatch(/contractNumberFrom "D-000149" is after contractNumberTo "D-000100"/);
+    const cameras = JSON.parse(config[`${PROJECT}:cameras`]!) as Record<string, { serialNo: string; channels?: unknown }>;
+    cameras[CONTRACTS[4]!]!.channels = "four";
+    const badCount = await run({ [`${PROJECT}:cameras`]: JSON.stringify(cameras) }).catch((e: unknown) => e);
+    expect((badCount as ProgramRunError).message).toContain(`cameras.${CONTRACTS[4]}.channels must be a whole number from 1 to 256 (the device's camera channels), not "four"`);
     const codes = JSON.parse(config[`${PROJECT}:cameraVerifyCodes`]!) as Record<string, string>;
     delete codes[CONTRACTS[4]!];
     const noCode = await run({ [`${PROJECT}:cameraVerifyCodes`]: JSON.stringify(codes) }).catch((e: unknown) => e);
