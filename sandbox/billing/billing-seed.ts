@@ -15,6 +15,12 @@ export interface BillingSeedOptions {
   deletedEvery?: number;
   /** Seed of the generator: the same options give the same billing. Default 1. */
   seed?: number;
+  /**
+   * Every n-th subscriber has IPTV: a set-top box (STB_MAC, STB_IP) and an IPTV SIP_ID. Default 3:
+   * the subscribers on the "Домашний + ТВ" tariff; 1 gives every subscriber a box (the
+   * from-billing example provisions IPTV for each subscriber that has one); 0 none.
+   */
+  iptvEvery?: number;
 }
 
 /** One seeded subscriber, as tests and benchmarks need it. */
@@ -63,6 +69,7 @@ export function seedBilling(emulator: BillingEmulator, options: BillingSeedOptio
   const first = options.firstContract ?? 1;
   const perHome = Math.max(1, options.subscribersPerHome ?? 40);
   const deletedEvery = options.deletedEvery ?? 50;
+  const iptvEvery = options.iptvEvery ?? 3;
 
   const groups = [
     emulator.users.add({ LOGIN: "group-private", NAME: "Физические лица", END_USER: 0 }).USER_ID,
@@ -109,7 +116,8 @@ export function seedBilling(emulator: BillingEmulator, options: BillingSeedOptio
     const switchIp = emulator.switches.get(switchId)!.IP;
     const name = `${SURNAMES[Math.floor(random() * SURNAMES.length)]} ${NAMES[Math.floor(random() * NAMES.length)]}`;
     const [tariffId, tariff] = TARIFFS[i % TARIFFS.length]!;
-    const iptv = tariffId === 3;
+    // With the default (3) these are exactly the subscribers on tariff 3, "Домашний + ТВ".
+    const iptv = iptvEvery > 0 && i % iptvEvery === iptvEvery - 1;
     const deleted = deletedEvery > 0 && (i + 1) % deletedEvery === 0;
     const business = i % 17 === 0;
     const mac = (base: number) => [0x00, 0x1a, 0x79, (base >> 16) & 0xff, (base >> 8) & 0xff, base & 0xff].map((b) => b.toString(16).padStart(2, "0")).join(":");

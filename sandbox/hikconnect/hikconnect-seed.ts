@@ -109,6 +109,35 @@ export function seedHikConnect(emulator: HikConnectEmulator, options: HikConnect
   return subscribers;
 }
 
+/** Options of {@link registerCameras}. */
+export interface RegisterCamerasOptions {
+  /** How many cameras. */
+  count: number;
+  /** Serial numbers are `<prefix><8 digits>` (default "SN"), from `first`. */
+  serialPrefix?: string;
+  /** The first serial's counter (default 1). */
+  first?: number;
+}
+
+/**
+ * Registers `count` single-channel cameras as "physical" devices that exist (on line, with their
+ * label's serial number and verification code) but are on no account yet — what an installer
+ * leaves behind at subscribers' homes for a provisioning pipeline to add. Nothing is added to the
+ * account; deterministic serials and codes.
+ */
+export function registerCameras(emulator: HikConnectEmulator, options: RegisterCamerasOptions): Array<{ serialNo: string; verifyCode: string }> {
+  const prefix = options.serialPrefix ?? "SN";
+  const first = options.first ?? 1;
+  const cameras: Array<{ serialNo: string; verifyCode: string }> = [];
+  for (let n = first; n < first + options.count; n++) {
+    const serialNo = `${prefix}${String(n).padStart(8, "0")}`;
+    const verifyCode = verifyCodeFor(serialNo);
+    emulator.devices.registerPhysical({ serialNo, verifyCode });
+    cameras.push({ serialNo, verifyCode });
+  }
+  return cameras;
+}
+
 /** A fixed, obviously fake six-letter code per serial (seeds are reproducible; never a real code). */
 function verifyCodeFor(serialNo: string): string {
   let h = 0;

@@ -14,5 +14,5 @@ export {
 } from "./hikconnect-devices";
 export { AREA_LISTENER, HikConnectEmulator, startHikConnectEmulator, type HikConnectEmulatorOptions, type HikConnectState } from "./hikconnect-emulator";
 export { hikconnectLauncher, sandboxPhysicalDevices, type HikConnectSandbox, type HikConnectSandboxOptions } from "./hikconnect-launcher";
-export { seedHikConnect, type HikConnectSeedOptions, type SeededCamera, type SeededDevice, type SeededSubscriber as HikSeededSubscriber } from "./hikconnect-seed";
+export { registerCameras, seedHikConnect, type HikConnectSeedOptions, type RegisterCamerasOptions, type SeededCamera, type SeededDevice, type SeededSubscriber as HikSeededSubscriber } from "./hikconnect-seed";
 export { TIME_ZONES } from "./hikconnect-time-zones";

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       {
         newResource: (args) => ({
           id: parameters.preview ? undefined : (parameters.importedIds ? importIdOf(args) : undefined) ?? `${args.name}-id`,
-          state: args.inputs,
+          state: parameters.preview ? args.inputs : { ...args.inputs, ...parameters.mockOutputs?.[args.type] },
         }),
         call: (args) => args.inputs,
       },

@@ -65,6 +65,12 @@ export interface RunProgramOptions {
    * between imported resources (`accountId: acct.id`) then carry the real ids. Default false.
    */
   importedIds?: boolean;
+  /**
+   * Outputs the mocked resources of a type report besides their inputs (by type token, e.g.
+   * `pulumi-nodejs:dynamic/hikconnect:Device` → `{ cameraChannels: [...] }`), for programs that
+   * read a computed output. Ignored in preview (outputs are unknown there). Default none.
+   */
+  mockOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** What a program run under mocks produced. */
@@ -105,6 +111,7 @@ export interface ChildParameters {
   project: string;
   stack: string;
   importedIds: boolean;
+  mockOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** @internal What program-runner-child.ts writes to its result file. */
@@ -147,6 +154,7 @@ export async function runProgramUnderMocks(options: RunProgramOptions): Promise<
     project: options.project ?? projectNameIn(options.cwd) ?? "project",
     stack: options.stack ?? "stack",
     importedIds: options.importedIds ?? false,
+    ...(options.mockOutputs ? { mockOutputs: options.mockOutputs } : {}),
   };
   try {
     const child = spawn(process.execPath, ["--import", tsxLoaderUrl(), CHILD_SCRIPT, JSON.stringify(parameters)], {
