@@ -68,6 +68,20 @@ export interface VideoSubscriberOptions extends pulumi.ComponentResourceOptions 
   protect?: boolean;
   /** Passed to every child: `pulumi destroy` drops them from the stack and leaves them in Forpost. */
   retainOnDelete?: boolean;
+  /**
+   * Aliases for children that existed under other names or parents before (e.g. a top-level
+   * `new ForpostAccount("video", …)` moved into this component:
+   * `{ account: [{ name: "video", parent: pulumi.rootStackResource }] }`). Without one, Pulumi would
+   * create the new child (adopting the object with `adoptExisting`) and then DELETE the old
+   * resource's object — the subscriber's account.
+   */
+  childAliases?: {
+    account?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+    admin?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+    viewer?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+    /** By camera key. */
+    cameras?: Record<string, pulumi.Input<pulumi.URN | pulumi.Alias>[]>;
+  };
 }
 
 const DEFAULT_VIEWER_RIGHTS: VideoSubscriberRights = { review: true, viewArchive: true };
@@ -100,7 +114,7 @@ export class VideoSubscriber extends pulumi.ComponentResource {
   readonly cameraIds: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: VideoSubscriberArgs, opts: VideoSubscriberOptions = {}) {
-    const { adoptExisting, retainOnDelete, ...componentOpts } = opts;
+    const { adoptExisting, retainOnDelete, childAliases, ...componentOpts } = opts;
     if ((opts as { import?: unknown }).import !== undefined) {
       throw new Error(`${VIDEO_SUBSCRIBER_TYPE} "${name}": the import option does not apply to a component (each child has its own id); use adoptExisting: true, which finds the account, logins, cameras and rights by their natural keys`);
     }
@@ -114,19 +128,21 @@ export class VideoSubscriber extends pulumi.ComponentResource {
       ...(adoptExisting ? { adoptExisting: true } : {}),
     };
 
-    this.account = new ForpostAccount(`${name}-account`, args.account, child);
+    const aliased = (aliases: pulumi.Input<pulumi.URN | pulumi.Alias>[] | undefined): TelecomResourceOptions => (aliases ? { ...child, aliases } : child);
+
+    this.account = new ForpostAccount(`${name}-account`, args.account, aliased(childAliases?.account));
     const accountId = this.account.id;
-    this.admin = new ForpostUser(`${name}-admin`, { ...args.admin, accountId, isReadOnly: false }, child);
+    this.admin = new ForpostUser(`${name}-admin`, { ...args.admin, accountId, isReadOnly: false }, aliased(childAliases?.admin));
 
     this.cameras = {};
     for (const { key, viewerRights: _rights, ...camera } of args.cameras ?? []) {
-      this.cameras[key] = new ForpostCamera(`${name}-camera-${key}`, { ...camera, accountId }, child);
+      this.cameras[key] = new ForpostCamera(`${name}-camera-${key}`, { ...camera, accountId }, aliased(childAliases?.cameras?.[key]));
     }
 
     this.viewerAccess = {};
     if (args.viewer) {
       const { rights, ...login } = args.viewer;
-      const viewer = new ForpostUser(`${name}-viewer`, { ...login, accountId, isReadOnly: true }, child);
+      const viewer = new ForpostUser(`${name}-viewer`, { ...login, accountId, isReadOnly: true }, aliased(childAliases?.viewer));
       this.viewer = viewer;
       for (const camera of args.cameras ?? []) {
         if (camera.viewerRights === false) continue;
