@@ -331,6 +331,21 @@ export function subscriberCamera(sandbox: RunningSandbox): ConfigEntry[] {
   ];
 }
 
+/**
+ * The vendor routes examples/subscriber's lookups call (forpost.getTariffs/getMasters/getRecordTypes,
+ * stalker.getChannel, hikconnect.getTimeZones with its token, vsaas.getOrganizationFolders once the
+ * organization's Watcher id is known): read-only calls every preview and no-op `up` makes.
+ */
+export const SUBSCRIBER_LOOKUP_ROUTES = [
+  "forpost:GetTariffs",
+  "forpost:GetMasters",
+  "forpost:GetRecordTypes",
+  "stalker:itv.get",
+  "hikconnect:token/get",
+  "hikconnect:timezone/get",
+  "vsaas:watcher.folders.index",
+];
+
 /** The passwords examples/subscriber gives the subscriber's logins (test-only values), for acceptance checks. */
 export const SUBSCRIBER_PASSWORDS = { video: SUBSCRIBER_VIDEO_PASSWORD, cloud: SUBSCRIBER_CLOUD_PASSWORD };
 
