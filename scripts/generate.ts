@@ -14,7 +14,7 @@
  * In a docs page a generated block sits between `<!-- generated:<name> -->` and
  * `<!-- /generated:<name> -->`; everything outside the blocks is hand-written.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { z } from "zod";
 import type { VendorConfig } from "../provider/core/config";
@@ -474,6 +474,17 @@ export function renderDocsIndex(): string {
   else {
     lines.push("| Function | System | Page |", "|---|---|---|");
     for (const f of functions) lines.push(`| \`${f.vendor}.${f.name}\` | ${vendorOf(`${f.vendor}:x`).title} | [${docPaths.function(f)}](${docPaths.function(f)}) |`);
+  }
+  // Components (sdk/components/) are not in the registry: their pages are hand-written, listed here by title.
+  const components = existsSync(join(REPO_ROOT, "docs", "api-docs", "components"))
+    ? readdirSync(join(REPO_ROOT, "docs", "api-docs", "components")).filter((f) => f.endsWith(".md")).sort()
+    : [];
+  if (components.length > 0) {
+    lines.push("", "## Components", "", "Groups of the resources above declared in one go (`pulumi.ComponentResource` classes of the SDK).", "", "| Class | Page |", "|---|---|");
+    for (const file of components) {
+      const title = /^# (.+)$/m.exec(readFileSync(join(REPO_ROOT, "docs", "api-docs", "components", file), "utf8"))?.[1] ?? file;
+      lines.push(`| \`${title}\` | [api-docs/components/${file}](api-docs/components/${file}) |`);
+    }
   }
   lines.push("", "## Also", "", "- [Assumptions](assumptions.md): where the vendor documents are silent, what the code assumes.", "- [The sandbox](sandbox.md): local emulators of the five systems.", "");
   return lines.join("\n");

@@ -10,3 +10,5 @@
 export * from "./resources.generated";
 export * from "./functions.generated";
 export type { InputArgs, OutputProperties, TelecomResourceOptions } from "./telecom-resource";
+export { VideoSubscriber, VIDEO_SUBSCRIBER_TYPE } from "./components/video-subscriber";
+export type { VideoSubscriberArgs, VideoSubscriberCamera, VideoSubscriberLogin, VideoSubscriberOptions, VideoSubscriberRights } from "./components/video-subscriber";

@@ -70,11 +70,46 @@ export class ForpostUserControls {
     return this.data.deleteUser(id);
   }
 
+  /**
+   * What the subscriber's personal cabinet would show after logging in with this login and
+   * password — read-only, for acceptance tests ("can the subscriber log in and see their camera?").
+   * Undefined when the login fails: no such login (compared without case, like AddUser's
+   * uniqueness), a wrong password, the user not active, or its account switched off or with logins
+   * locked (IsActive 0 / IsLoginLocked 1). An account administrator (IsReadOnly 0) sees every camera
+   * of the account with every right (the document: IsReadOnly "forbid full access to cameras");
+   * a read-only user sees only the cameras an access row grants it at least one right on.
+   */
+  cabinet(login: string, password: string): ForpostCabinet | undefined {
+    const user = this.data.users.list((u) => u.Login.toLocaleLowerCase() === login.toLocaleLowerCase())[0];
+    if (!user || user.IsActive !== 1 || user.PasswordDigest !== passwordDigest(password)) return undefined;
+    const account = this.data.accounts.get(user.AccountID);
+    if (!account || account.IsActive === 0 || account.IsLoginLocked === 1) return undefined;
+    const cameras = this.data.cameras.list((c) => c.AccountID === user.AccountID);
+    const admin = user.IsReadOnly === 0;
+    const visible = cameras.flatMap((camera) => {
+      if (admin) return [{ id: camera.ID, name: camera.Name, rights: [...RIGHT_NAMES] }];
+      const row = this.data.access.get(accessKey(user.ID, camera.ID));
+      const rights = row ? RIGHT_NAMES.filter((name) => row[name] === 1) : [];
+      return rights.length > 0 ? [{ id: camera.ID, name: camera.Name, rights }] : [];
+    });
+    return { userId: user.ID, accountId: user.AccountID, admin, cameras: visible };
+  }
+
   /** Whether the user has this password (what a login to the personal cabinet would check). */
   passwordMatches(userId: number, password: string): boolean {
     const user = this.data.users.get(userId);
     return user !== undefined && user.PasswordDigest === passwordDigest(password);
   }
+}
+
+/** What a login to the personal cabinet shows (see {@link ForpostUserControls.cabinet}). */
+export interface ForpostCabinet {
+  userId: number;
+  accountId: number;
+  /** An account administrator (IsReadOnly 0). */
+  admin: boolean;
+  /** The cameras the user sees, with the rights it has on each (by the document's names). */
+  cameras: Array<{ id: number; name: string; rights: Array<(typeof RIGHT_NAMES)[number]> }>;
 }
 
 /** Test-facing access to the emulator's cameras, and to which camera addresses are online. */

@@ -25,6 +25,7 @@ export {
   ForpostAccessControls,
   ForpostCameraControls,
   ForpostUserControls,
+  type ForpostCabinet,
   type ForpostCameraInput,
   type ForpostCameraPatch,
   type ForpostUserInput,

@@ -442,6 +442,44 @@ export const BILLING: ExampleLifecycle = {
   badInput: { resource: "lenina-12a", config: plain({ "billing-example:number": "12.5" }), field: "number" },
 };
 
+/** The subscriber's own passwords in examples/subscriber: the Forpost login's and the Watcher login's. */
+const SUBSCRIBER_VIDEO_PASSWORD = "test-only-engine-video-pw";
+const SUBSCRIBER_CLOUD_PASSWORD = "test-only-engine-cloud-pw";
+/** The subscriber's logins in examples/subscriber (set in the row's config, so the counts below find them). */
+export const SUBSCRIBER_VIDEO_LOGIN = "ivan-petrov";
+export const SUBSCRIBER_CLOUD_LOGIN = "ivan.petrov.watcher@example.org";
+
+/**
+ * The objects of examples/subscriber in the sandbox, one per resource the program declares (the
+ * VideoSubscriber component itself is no object: its four children are). The Hik-Connect area
+ * counts while it holds a camera: its API cannot delete areas, so the example retains it on destroy.
+ */
+export function subscriberObjects(sandbox: RunningSandbox): Record<string, number> {
+  const watcher = sandbox.vsaas.emulator.watcher;
+  const cloudUser = watcher.userByLogin(SUBSCRIBER_CLOUD_LOGIN);
+  const organizations = sandbox.vsaas.emulator.organizations.list().map((o) => o["external_id"] as number);
+  const hik = sandbox.hikconnect.emulator.devices;
+  const hikCameras = hik.cameras();
+  return {
+    home: sandbox.billing.emulator.homes.list().length,
+    "home-switch": sandbox.billing.emulator.switches.list().length,
+    "video-account": sandbox.forpost.emulator.accounts.list().length,
+    "video-admin": sandbox.forpost.emulator.users.list().length,
+    "video-camera-front-door": sandbox.forpost.emulator.cameras.list().length,
+    cloud: organizations.length,
+    "cloud-login": cloudUser ? 1 : 0,
+    "cloud-member": cloudUser ? organizations.flatMap((id) => watcher.members(id)).filter((m) => m["user_id"] === cloudUser.id).length : 0,
+    "cloud-cameras": organizations
+      .flatMap((organizationId) => watcher.folders(organizationId).map((f) => ({ organizationId, folderId: f["id"] as number })))
+      .filter((where) => watcher.access({ login: SUBSCRIBER_CLOUD_LOGIN, ...where }).folder !== undefined).length,
+    camera: hik.list().length,
+    site: hik.areas().filter((area) => hikCameras.some((c) => c.areaId === area.id)).length,
+    "site-camera": hikCameras.length,
+    tv: sandbox.stalker.emulator.listAccounts().length,
+    "tv-channels": sandbox.stalker.emulator.listAccounts().filter((a) => (a.sub_ch ?? []).some((ch) => ch !== "")).length,
+  };
+}
+
 export const SUBSCRIBER: ExampleLifecycle = {
   example: "subscriber",
   project: "subscriber-example",
@@ -454,39 +492,93 @@ export const SUBSCRIBER: ExampleLifecycle = {
     billing: { password: BILLING_PASSWORD },
   },
   config: (sandbox) => [...sandbox.pulumiConfig, ...subscriberCamera(sandbox)],
+  // What the program declares: every dynamic resource, the VideoSubscriber's children included
+  // (the component is not a provider's resource: no Check/Create, no state of its own to check).
   resources: [
     { name: "home", resource: billingHome },
-    { name: "video", resource: forpostAccount },
+    { name: "home-switch", resource: billingSwitch },
+    { name: "video-account", resource: forpostAccount },
+    { name: "video-admin", resource: forpostUser },
+    { name: "video-camera-front-door", resource: forpostCamera },
     { name: "cloud", resource: vsaasOrganization },
+    { name: "cloud-login", resource: vsaasUser },
+    { name: "cloud-member", resource: vsaasOrganizationUser },
+    { name: "cloud-cameras", resource: vsaasFolderAccess },
     { name: "camera", resource: hikDevice },
+    { name: "site", resource: hikArea },
+    { name: "site-camera", resource: hikAreaCamera },
     { name: "tv", resource: stalkerAccount },
+    { name: "tv-channels", resource: stalkerChannelSubscription },
   ],
-  objects: (sandbox) =>
-    sandbox.billing.emulator.homes.list().length +
-    sandbox.forpost.emulator.accounts.list().length +
-    sandbox.vsaas.emulator.organizations.list().length +
-    sandbox.hikconnect.emulator.devices.list().length +
-    sandbox.stalker.emulator.listAccounts().length,
-  outputs: (ids) => ({ billingHomeId: ids.home, forpostAccountId: ids.video, tvLogin: ids.tv }),
-  secrets: (sandbox) => [FORPOST_PASSWORD, STALKER_PASSWORD, VSAAS_PASSWORD, HIK_SECRET_KEY, BILLING_PASSWORD, billingKeyLine(sandbox), sandboxCamera(sandbox).verifyCode],
-  inPlace: { resource: "video", config: plain({ "subscriber-example:maxCameraCount": "16" }), changes: ["maxCameraCount"] },
-  replace: { resource: "tv", config: plain({ "subscriber-example:tvLogin": "ivan-petrov-2" }), changes: ["login"] },
+  objects: (sandbox) => Object.values(subscriberObjects(sandbox)).reduce((a, b) => a + b, 0),
+  outputs: (ids) => ({
+    billingHomeId: ids.home,
+    forpostAccountId: ids["video-account"],
+    forpostLogin: SUBSCRIBER_VIDEO_LOGIN,
+    forpostCameraIds: { "front-door": ids["video-camera-front-door"] },
+    watcherLogin: SUBSCRIBER_CLOUD_LOGIN,
+    hikAreaId: ids.site,
+    hikCameraId: ids["site-camera"],
+    tvLogin: ids.tv,
+  }),
+  secrets: (sandbox) => [
+    FORPOST_PASSWORD,
+    STALKER_PASSWORD,
+    VSAAS_PASSWORD,
+    HIK_SECRET_KEY,
+    BILLING_PASSWORD,
+    billingKeyLine(sandbox),
+    sandboxCamera(sandbox).verifyCode,
+    SUBSCRIBER_VIDEO_PASSWORD,
+    SUBSCRIBER_CLOUD_PASSWORD,
+  ],
+  inPlace: { resource: "video-account", config: plain({ "subscriber-example:maxCameraCount": "16" }), changes: ["maxCameraCount"] },
+  // A new login would replace the IPTV account AND its channel list (both are keyed by the login);
+  // the camera's name in the Hik-Connect area replaces one resource alone (Hik-Connect cannot rename it).
+  replace: { resource: "site-camera", config: plain({ "subscriber-example:cameraName": "Door" }), changes: ["name"] },
   // Someone sets the account's camera limit to 2 in the Forpost portal.
-  drift: { resource: "video", changes: ["maxCameraCount"], make: forpostDrift },
-  badInput: { resource: "video", config: plain({ "subscriber-example:maxCameraCount": "-1" }), field: "maxCameraCount" },
+  drift: { resource: "video-account", changes: ["maxCameraCount"], make: forpostDrift },
+  badInput: { resource: "video-account", config: plain({ "subscriber-example:maxCameraCount": "-1" }), field: "maxCameraCount" },
+  // The lookups (forpost.getTariffs/getMasters/getRecordTypes, stalker.getChannel,
+  // hikconnect.getTimeZones with its token, vsaas.getOrganizationFolders once the organization's
+  // Watcher id is known): read-only calls every preview and no-op `up` makes.
+  lookupRoutes: [
+  "forpost:GetTariffs",
+  "forpost:GetMasters",
+  "forpost:GetRecordTypes",
+  "stalker:itv.get",
+  "hikconnect:token/get",
+  "hikconnect:timezone/get",
+  "vsaas:watcher.folders.index",
+],
 };
 
 /**
  * The subscriber example's own config: the camera to add is one of the sandbox's "physical"
- * devices, with the verification code it printed (a secret, as on a real label).
+ * devices, with the verification code it printed (a secret, as on a real label); the subscriber's
+ * logins and their passwords (secrets).
  */
 export function subscriberCamera(sandbox: RunningSandbox): ConfigEntry[] {
   const camera = sandboxCamera(sandbox);
   return [
     { key: "subscriber-example:cameraSerial", value: camera.serialNo, secret: false },
     { key: "subscriber-example:cameraVerifyCode", value: camera.verifyCode, secret: true },
+    { key: "subscriber-example:videoLogin", value: SUBSCRIBER_VIDEO_LOGIN, secret: false },
+    { key: "subscriber-example:videoPassword", value: SUBSCRIBER_VIDEO_PASSWORD, secret: true },
+    { key: "subscriber-example:cloudLogin", value: SUBSCRIBER_CLOUD_LOGIN, secret: false },
+    { key: "subscriber-example:cloudPassword", value: SUBSCRIBER_CLOUD_PASSWORD, secret: true },
   ];
 }
+
+/**
+ * The vendor routes examples/subscriber's lookups call (forpost.getTariffs/getMasters/getRecordTypes,
+ * stalker.getChannel, hikconnect.getTimeZones with its token, vsaas.getOrganizationFolders once the
+ * organization's Watcher id is known): read-only calls every preview and no-op `up` makes.
+ */
+export const SUBSCRIBER_LOOKUP_ROUTES = SUBSCRIBER.lookupRoutes!;
+
+/** The passwords examples/subscriber gives the subscriber's logins (test-only values), for acceptance checks. */
+export const SUBSCRIBER_PASSWORDS = { video: SUBSCRIBER_VIDEO_PASSWORD, cloud: SUBSCRIBER_CLOUD_PASSWORD };
 
 /** Every example, one row each. */
 export const EXAMPLE_LIFECYCLES: ExampleLifecycle[] = [FORPOST, STALKER, VSAAS, HIKCONNECT, BILLING, SUBSCRIBER];

@@ -61,9 +61,17 @@ export function stepsOf<T extends { urn: string }>(steps: T[], name: string): T[
   return steps.filter((step) => nameOf(step.urn) === name);
 }
 
+/**
+ * Whether a URN is a dynamic resource's: its type is `pulumi-nodejs:dynamic/…`, after `::` at the
+ * top level, after `$` for a component's child (`…::telecom:index:VideoSubscriber$pulumi-nodejs:dynamic/forpost:Account::…`).
+ */
+export function isDynamicUrn(urn: string): boolean {
+  return /(::|\$)pulumi-nodejs:dynamic\//.test(urn);
+}
+
 /** The provider methods a run sent for resources (configuration calls left out), as `Method name`. */
 export function resourceRpcs(run: { rpcs: Array<{ method: string; urn: string }> }): string[] {
-  return run.rpcs.filter((rpc) => rpc.urn.includes("::pulumi-nodejs:dynamic/")).map((rpc) => `${rpc.method} ${nameOf(rpc.urn)}`);
+  return run.rpcs.filter((rpc) => isDynamicUrn(rpc.urn)).map((rpc) => `${rpc.method} ${nameOf(rpc.urn)}`);
 }
 
 /** The exported resource of one of the row's resources. */
@@ -157,7 +165,7 @@ export { ENGINE_SEQUENCES };
 export function expectSequences(expect: ExpectStatic, run: { args: string[]; rpcs: Array<{ method: string; urn: string }> }, expected: Record<string, string[]>): void {
   const sent: Record<string, string[]> = {};
   for (const rpc of run.rpcs) {
-    if (!rpc.urn.includes("::pulumi-nodejs:dynamic/")) continue;
+    if (!isDynamicUrn(rpc.urn)) continue;
     (sent[nameOf(rpc.urn)] ??= []).push(rpc.method.toLowerCase());
   }
   const wanted = Object.fromEntries(Object.entries(expected).filter(([, methods]) => methods.length > 0));

@@ -252,7 +252,7 @@ export class PulumiStack {
     const json = options.json === false ? [] : ["--json"];
     const run = await this.runInline(["preview", ...json, "--stack", this.stack, ...args]);
     const digest = parseDigest(run.stdout);
-    return { ...run, digest, steps: (digest?.steps ?? []).filter((step) => !isBookkeeping(step.urn)) };
+    return { ...run, digest, steps: (digest?.steps ?? []).filter((step) => !isBookkeeping(step.urn) && !isComponentState(step.newState ?? step.oldState)) };
   }
 
   /** `pulumi up --yes` (plus `args`, e.g. `--expect-no-changes`, `--skip-preview`). */
@@ -414,6 +414,15 @@ function isBookkeeping(urn: string): boolean {
   return isRootStack(urn) || urn.includes("::pulumi:providers:");
 }
 
+/**
+ * A component resource (`custom: false`): the program's grouping of resources, which no provider
+ * is called for. Left out of the runs' steps like the bookkeeping, so steps are the provider's
+ * resources. (Engine events omit `custom` when false; a state without it is a component's.)
+ */
+function isComponentState(state: { custom?: boolean } | null | undefined): boolean {
+  return state !== undefined && state !== null && state.custom !== true;
+}
+
 /** The document `pulumi preview --json` printed, if any. */
 function parseDigest(stdout: string): PreviewDigest | undefined {
   const head = stdout.trim();
@@ -429,8 +438,8 @@ interface StepMetadata {
   op: string;
   urn: string;
   type: string;
-  old?: { id?: string } | null;
-  new?: { id?: string } | null;
+  old?: { id?: string; custom?: boolean } | null;
+  new?: { id?: string; custom?: boolean } | null;
   keys?: string[];
   diffs?: string[];
   detailedDiff?: UpdateStep["detailedDiff"];
@@ -453,7 +462,7 @@ function parseUpdate(run: CliRun, eventLog: string): UpdateRun {
     const failed = (event.resOpFailedEvent as { metadata: StepMetadata } | undefined)?.metadata;
     const diagnostic = event.diagnosticEvent as { urn?: string; severity: string; message: string } | undefined;
     const summary = event.summaryEvent as { result?: string } | undefined;
-    if (pre && !isBookkeeping(pre.urn)) {
+    if (pre && !isBookkeeping(pre.urn) && !isComponentState(pre.new ?? pre.old)) {
       steps.push({
         op: pre.op,
         urn: pre.urn,
