@@ -8,7 +8,7 @@ import { progressDisplay } from "../../cli/discover/progress";
 import type { DiscoverSource } from "../../cli/discover/sources";
 import { registrySources } from "../../cli/discover/sources";
 import { setStackConfig } from "../../provider/core/config";
-import type { RunningSandbox } from "../../sandbox";
+import { seedBilling, seedHikConnect, type RunningSandbox } from "../../sandbox";
 import { SANDBOX_VENDORS, type SandboxVendorName } from "../../sandbox/sandbox-vendors";
 
 /**
@@ -96,4 +96,63 @@ export async function packedProviderText(programDir: string, token: string): Pro
   const script = `require(${JSON.stringify(resolved)}).serializedProvider(${JSON.stringify(token)}).then((t) => process.stdout.write(t))`;
   const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: programDir, maxBuffer: 16 * 1024 * 1024 });
   return stdout;
+}
+
+/**
+ * Fills each vendor's emulator with `count` subscribers through its own seeder
+ * (sandbox/<vendor>/<vendor>-seed.ts, straight into its store: no requests logged). What a
+ * subscriber is differs per vendor: a Forpost account with 2 users, 2 cameras and the users'
+ * rights on them; a Stalker account (one box, some with channels / menu restrictions, families
+ * sharing an account number); a VSAAS.IO organization with one member and its folder right; a
+ * Hik-Connect site area with a device (some with a recorder, sub-areas, a second camera) and its
+ * imported channels; a billing subscriber (the billing's resources are its homes and switches:
+ * one home per 40 subscribers).
+ */
+export const SEEDERS: Record<SandboxVendorName, (sandbox: RunningSandbox, count: number) => void> = {
+  forpost: (sandbox, count) => void sandbox.forpost.emulator.seed({ accounts: count }),
+  stalker: (sandbox, count) => void sandbox.stalker.emulator.seed({ accounts: count }),
+  vsaas: (sandbox, count) => void sandbox.vsaas.emulator.seed({ organizations: count }),
+  hikconnect: (sandbox, count) => void seedHikConnect(sandbox.hikconnect.emulator, { subscribers: count }),
+  billing: (sandbox, count) => void seedBilling(sandbox.billing.emulator, { subscribers: count }),
+};
+
+/** Seeds `count` subscribers in every vendor (see {@link SEEDERS}). */
+export function seed(sandbox: RunningSandbox, count: number, vendors: readonly SandboxVendorName[] = SANDBOX_VENDOR_NAMES): void {
+  for (const v of vendors) SEEDERS[v](sandbox, count);
+}
+
+/**
+ * A few objects per vendor that appear after discover ran (an operator adds a subscriber in the
+ * vendor's own interface meanwhile): not in the program, so adoption, updates and destroy must
+ * leave them exactly as they are. Each is clear of what {@link SEEDERS} makes (own contract
+ * numbers, logins, MACs, serials, addresses).
+ */
+export function seedNeighbours(sandbox: RunningSandbox, vendors: readonly SandboxVendorName[] = SANDBOX_VENDOR_NAMES): void {
+  const has = (v: SandboxVendorName) => vendors.includes(v);
+  if (has("forpost")) sandbox.forpost.emulator.seed({ accounts: 2, contractPrefix: "NB-", seed: 7 });
+  if (has("stalker")) {
+    for (let i = 1; i <= 2; i++) sandbox.stalker.emulator.addAccount({ login: `neighbour${i}`, full_name: `Neighbour ${i}`, account_number: "7000001", tariff_plan: "BASIC", stb_mac: `00:1A:79:0F:00:0${i}` });
+  }
+  if (has("vsaas")) sandbox.vsaas.emulator.seed({ organizations: 2, prefix: "neighbour" });
+  if (has("hikconnect")) seedHikConnect(sandbox.hikconnect.emulator, { subscribers: 2, firstContract: 900_001, serialPrefix: "NB" });
+  if (has("billing")) {
+    const home = sandbox.billing.emulator.homes.add({ STREET: "Соседняя улица", S_NUMBER: 1, CITY: "Казань" });
+    sandbox.billing.emulator.switches.add({ NAME: "Соседняя улица, 1: коммутатор", IP: 0x0ac80f01, HOME_ID: home.ID, PORTS_CNT: 28 });
+  }
+}
+
+/**
+ * Made-up values for the program's placeholders (values a vendor never returns: passwords,
+ * verification codes), as an operator would set them with `pulumi config set [--secret]`: short
+ * test-only strings that fit every field (a Hik-Connect verifyCode is at most 30 characters).
+ * Adoption takes write-only values as declared, unchecked.
+ */
+export function placeholderConfig(project: string, placeholders: ReadonlyArray<{ configKey: string; secret: boolean }>): { config: Record<string, string>; secretKeys: string[] } {
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  placeholders.forEach((p, i) => {
+    config[`${project}:${p.configKey}`] = `test-only-${i + 1}`;
+    if (p.secret) secretKeys.push(`${project}:${p.configKey}`);
+  });
+  return { config, secretKeys };
 }
