@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startSandbox, type RunningSandbox } from "../sandbox";
 import type { SandboxVendorName } from "../sandbox/sandbox-vendors";
-import { clearVendorLogs, discoverInto, packedProviderText, placeholderConfig, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, seed, vendorObjects, vendorRequests } from "../test/harness/discover-round-trip";
+import { clearVendorLogs, discoverInto, packedProviderTexts, placeholderConfig, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, seed, vendorObjects, vendorRequests } from "../test/harness/discover-round-trip";
 import { MiniEngine } from "../test/harness/mini-engine";
 import { preparePackedInstall } from "../test/harness/packed-package";
 import { runProgramUnderMocks } from "../test/harness/program-under-mocks";
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
           configJson,
           importFile: path.join(dir, "import.json"),
           sources,
-          providerText: (token) => packedProviderText(dir, token),
+          providerText: packedProviderTexts(dir),
         });
         const total = performance.now() - started;
         fs.rmSync(configJson);

@@ -156,3 +156,71 @@ export function placeholderConfig(project: string, placeholders: ReadonlyArray<{
   });
   return { config, secretKeys };
 }
+
+/**
+ * Every record an emulator holds, as JSON strings (the values of each top-level list or map of its
+ * state), to tell which records a run left exactly as they were.
+ */
+export function vendorRecords(sandbox: RunningSandbox): Record<SandboxVendorName, Set<string>> {
+  const out = {} as Record<SandboxVendorName, Set<string>>;
+  for (const [v, state] of Object.entries(vendorObjects(sandbox)) as Array<[SandboxVendorName, Record<string, unknown>]>) {
+    const records = new Set<string>();
+    for (const [key, value] of Object.entries(state)) {
+      const items = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : [value];
+      for (const item of items) records.add(`${key} ${JSON.stringify(item)}`);
+    }
+    out[v] = records;
+  }
+  return out;
+}
+
+/**
+ * What discover at least has to call per vendor for what it found, where the vendors' documents
+ * give no list or no list across parents (see each resource's docs page, "How it behaves"):
+ * - forpost: FindAccounts lists every account (no paging), but the allowed tariffs and the default
+ *   camera tariff are per account (2 calls each), users and cameras are listed per account
+ *   (GetAccountUsers, GetCameras take an AccountID) and rights per user (GetUserCameraAccessRights):
+ *   1 + 2A + A + A + U;
+ * - stalker: one GET /accounts and one GET /itv_subscription list everything; STB_MODULES has no
+ *   list: one GET per box (accounts with a MAC);
+ * - vsaas: one billing organizations list, one Watcher users list, one Watcher organizations list,
+ *   and the members and folder rights per organization (no list across organizations);
+ * - hikconnect: a token, then areas, area cameras and devices, ⌈n/500⌉ pages each;
+ * - billing: a login, CLN_HOME_LIST and CLN_SWITCH_LIST (no paging).
+ */
+export function discoverFloor(sandbox: RunningSandbox, found: (token: string) => number): Record<SandboxVendorName, number> {
+  const pages = (n: number) => Math.max(1, Math.ceil(n / 500));
+  const boxes = sandbox.stalker.emulator.listAccounts().filter((a) => a.stb_mac).length;
+  const watcherOrganizations = sandbox.vsaas.emulator.state().watcherOrganizations.length;
+  return {
+    forpost: 1 + 4 * found("forpost:Account") + found("forpost:User"),
+    stalker: 2 + boxes,
+    vsaas: 3 + watcherOrganizations,
+    hikconnect: 1 + pages(found("hikconnect:Area")) + pages(found("hikconnect:AreaCamera")) + pages(found("hikconnect:Device")),
+    billing: 3,
+  };
+}
+
+/**
+ * {@link packedProviderText} for many tokens from ONE process (loading the packed package once
+ * instead of once per token): a `providerText` for discover that asks for every registry token on
+ * its first call and answers the rest from that.
+ */
+export function packedProviderTexts(programDir: string): (token: string) => Promise<string> {
+  let all: Promise<Record<string, string>> | undefined;
+  return async (token) => {
+    all ??= (async () => {
+      const module = path.join(programDir, "node_modules", "pulumi-telecom", "dist", "cli", "discover", "import-file.js");
+      const resolved = fs.existsSync(module) ? module : path.join(path.dirname(programDir), "node_modules", "pulumi-telecom", "dist", "cli", "discover", "import-file.js");
+      const registry = path.join(path.dirname(resolved), "..", "..", "provider", "registry.js");
+      const script =
+        `const { serializedProvider } = require(${JSON.stringify(resolved)}); const { resources } = require(${JSON.stringify(registry)});` +
+        `Promise.all(resources.map(async (r) => [r.token, await serializedProvider(r.token)])).then((e) => process.stdout.write(JSON.stringify(Object.fromEntries(e))))`;
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: programDir, maxBuffer: 256 * 1024 * 1024 });
+      return JSON.parse(stdout) as Record<string, string>;
+    })();
+    const text = (await all)[token];
+    if (text === undefined) throw new Error(`the packed package has no resource ${token}`);
+    return text;
+  };
+}
