@@ -18,7 +18,7 @@ import {
   vendorRecords,
   vendorRequests,
 } from "../harness/discover-round-trip";
-import { MiniEngine, type ResourceState } from "../harness/mini-engine";
+import { MiniEngine, type ResourceState, type Step } from "../harness/mini-engine";
 import { runProgramUnderMocks, type Registration } from "../harness/program-under-mocks";
 import { ProviderHost } from "../harness/provider-host";
 import { typecheckProgram } from "../harness/typecheck-program";
@@ -95,7 +95,10 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     expect(discovered.exitCode).toBe(0);
     expect(discovered.kinds.filter((k) => k.error)).toEqual([]);
     const found = (token: string) => discovered.kinds.find((k) => k.token === token)?.found ?? 0;
-    expect(resourceCount).toBe(discovered.kinds.reduce((n, k) => n + k.found, 0));
+    // Objects whose inputs do not pass check are left out of the program, each with its reasons.
+    const rejected = discovered.plan!.rejected;
+    if (rejected.length > 0) console.log(`left out of the program: ${rejected.map((r) => `${r.token} ${r.id}: ${r.reasons.join("; ")}`).join("\n  ")}`);
+    expect(resourceCount + rejected.length).toBe(discovered.kinds.reduce((n, k) => n + k.found, 0));
     const requests = vendorRequests(sandbox);
     const floor = discoverFloor(sandbox, found);
     const lines: string[] = [];
@@ -118,11 +121,11 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     expect(found("hikconnect:Device")).toBe(SUBSCRIBERS);
   });
 
-  it("writes a program that type-checks (strict) against the packed package", async () => {
+  it("writes a program that type-checks (strict) against the packed package", { timeout: 300_000 }, async () => {
     expect(await typecheckProgram(programDir, ["index.ts"])).toBe("");
   });
 
-  it("is adopted by `pulumi up` with zero vendor writes, after a preview that finds nothing to change", async () => {
+  it("is adopted by `pulumi up` with zero vendor writes, after a preview that finds nothing to change", { timeout: 300_000 }, async () => {
     registrations = await program();
     expect(registrations).toHaveLength(resourceCount);
     const before = vendorObjects(sandbox);
@@ -143,7 +146,8 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     const importPath = path.join(programDir, "import.json");
     expect(fs.statSync(importPath).mode & 0o077).toBe(0);
     const file = JSON.parse(fs.readFileSync(importPath, "utf8")) as ImportFile;
-    expect(file.resources).toHaveLength(resourceCount);
+    // A resource whose required value discover cannot know (a Hik-Connect verifyCode) is left out of the file.
+    expect(file.resources.length + discovered.importFile!.skipped.length).toBe(resourceCount);
     const byName = new Map(registrations.map((r) => [`${r.type} ${r.name}`, r]));
     for (const spec of file.resources) {
       const registered = byName.get(`${spec.type} ${spec.name}`)!;
@@ -153,7 +157,7 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     }
   });
 
-  it("then previews no change, and an up changes nothing and calls no vendor", async () => {
+  it("then previews no change, and an up changes nothing and calls no vendor", { timeout: 300_000 }, async () => {
     clearVendorLogs(sandbox);
     expect((await engine.preview(await program())).filter((s) => s.op !== "same")).toEqual([]);
     const before = vendorObjects(sandbox);
@@ -162,7 +166,7 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     expect(Object.values(vendorRequests(sandbox)).flat()).toEqual([]);
   });
 
-  it("updates an adopted object in place when the program is edited", async () => {
+  it("updates an adopted object in place when the program is edited", { timeout: 300_000 }, async () => {
     const file = path.join(programDir, "index.ts");
     const text = fs.readFileSync(file, "utf8");
     const first = discovered.plan!.groups.flatMap((g) => g.resources).find((r) => r.token === "forpost:Account")!;
@@ -177,8 +181,26 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     expect(sandbox.forpost.emulator.accounts.get(Number(first.id))!.MaxCameraCount).toBe((first.checked.maxCameraCount as number) + 10);
   });
 
-  it("is destroyed without touching the neighbours it did not adopt", async () => {
-    const steps = await engine.destroy();
+  it("is destroyed without touching the neighbours it did not adopt", { timeout: 300_000 }, async () => {
+    // Two refusals a destroy of adopted objects meets, each with an error that says what to do:
+    // the billing deletes no home its subscribers live in (they are not resources here), and
+    // Hik-Connect's API cannot delete areas ("delete it in the portal … an area that is gone counts
+    // as deleted"). The operator does what the error says and runs destroy again.
+    const steps: Step[] = [];
+    const refusals: string[] = [];
+    for (let round = 0; round < 40; round++) {
+      const ran = await engine.destroy();
+      steps.push(...ran.filter((s) => !s.error));
+      const failed = ran.find((s) => s.error);
+      if (!failed) break;
+      refusals.push(failed.error!);
+      if (/^billing CLN_HOME_EDIT failed: .*still has switches or subscribers: delete or move them first/.test(failed.error!)) {
+        for (const user of sandbox.billing.emulator.users.list()) if (Number(user.HOME_ID) === Number(failed.id)) sandbox.billing.emulator.users.delete(Number(user.USER_ID));
+      } else if (/^Hik-Connect's OpenAPI \(2\.13\.0\) cannot delete areas/.test(failed.error!)) {
+        sandbox.hikconnect.emulator.devices.deleteArea(failed.id!);
+      } else throw new Error(`unexpected destroy failure: ${failed.error}`);
+    }
+    expect(refusals.length).toBeGreaterThan(0);
     expect(steps.filter((s) => s.op !== "delete" || s.error)).toEqual([]);
     expect(steps).toHaveLength(resourceCount);
     const after = vendorRecords(sandbox);
