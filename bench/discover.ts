@@ -6,9 +6,9 @@
  * packed package and, with `--adopt`, the time and vendor writes of adopting everything through
  * Pulumi's real dynamic-provider host (preview + up, as the engine sends them).
  *
- * Subscribers are spread over the vendors that have a seeder below. Until the vendor branches
- * land, only Forpost has one (and a test-only discover): add each vendor's
- * `sandbox/<vendor>/<vendor>-seed.ts` to SEEDERS as it arrives.
+ * N subscribers are seeded in EACH of the five systems (test/harness/discover-round-trip.ts
+ * SEEDERS, the vendors' own `sandbox/<vendor>/<vendor>-seed.ts`); every registry resource with
+ * `discover` is read (all of them, through their real discover).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,18 +16,12 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startSandbox, type RunningSandbox } from "../sandbox";
 import type { SandboxVendorName } from "../sandbox/sandbox-vendors";
-import { forpostAccountSource, seedForpostAccounts } from "../test/fixtures/discover-forpost-accounts";
-import { clearVendorLogs, discoverInto, packedProviderText, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, vendorObjects, vendorRequests } from "../test/harness/discover-round-trip";
+import { clearVendorLogs, discoverInto, packedProviderTexts, placeholderConfig, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, seed, vendorObjects, vendorRequests } from "../test/harness/discover-round-trip";
 import { MiniEngine } from "../test/harness/mini-engine";
 import { preparePackedInstall } from "../test/harness/packed-package";
 import { runProgramUnderMocks } from "../test/harness/program-under-mocks";
 import { ProviderHost } from "../test/harness/provider-host";
 import { typecheckProgram } from "../test/harness/typecheck-program";
-
-/** How each vendor's emulator is filled with `count` subscribers whose numbers start with `prefix`. */
-const SEEDERS: Partial<Record<SandboxVendorName, (sandbox: RunningSandbox, count: number, prefix: string) => void>> = {
-  forpost: (sandbox, count, prefix) => seedForpostAccounts(sandbox.forpost.emulator, count, prefix),
-};
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -41,16 +35,15 @@ async function main(): Promise<void> {
   const adopt = process.argv.includes("--adopt");
   const typecheck = !process.argv.includes("--no-typecheck");
   const install = await preparePackedInstall();
-  const sources = await roundTripSources([forpostAccountSource()]);
-  const seeded = SANDBOX_VENDOR_NAMES.filter((v) => SEEDERS[v]);
-  console.log(`discover bench: kinds ${sources.map((s) => s.resource.definition.token).join(", ")}; seeded vendors ${seeded.join(", ")}`);
-  console.log(`(no seeder yet: ${SANDBOX_VENDOR_NAMES.filter((v) => !SEEDERS[v]).join(", ") || "none"})\n`);
+  const sources = await roundTripSources();
+  console.log(`discover bench: kinds ${sources.map((s) => s.resource.definition.token).join(", ")}; N subscribers seeded in each of ${SANDBOX_VENDOR_NAMES.join(", ")}\n`);
   try {
     for (const size of sizes) {
       const sandbox = await startSandbox({});
       try {
-        const perVendor = Math.ceil(size / seeded.length);
-        for (const v of seeded) SEEDERS[v]!(sandbox, perVendor, "B-");
+        let t = performance.now();
+        seed(sandbox, size);
+        const seedMs = performance.now() - t;
         const dir = path.join(install.appDir, `bench-discover-${size}`);
         fs.mkdirSync(dir, { recursive: true });
         const configJson = path.join(os.tmpdir(), `bench-discover-${process.pid}.json`);
@@ -64,25 +57,33 @@ async function main(): Promise<void> {
           configJson,
           importFile: path.join(dir, "import.json"),
           sources,
-          providerText: (token) => packedProviderText(dir, token),
+          providerText: packedProviderTexts(dir),
         });
         const total = performance.now() - started;
         fs.rmSync(configJson);
         const requests = vendorRequests(sandbox);
         const unchanged = JSON.stringify(vendorObjects(sandbox)) === JSON.stringify(before);
-        console.log(`N = ${size} (${perVendor} per seeded vendor): discover ${seconds(total)} in all, vendor objects ${unchanged ? "unchanged" : "CHANGED"}`);
+        console.log(`N = ${size} subscribers in each of the five systems (seeded in ${seconds(seedMs)}): discover ${seconds(total)} in all, vendor objects ${unchanged ? "unchanged" : "CHANGED"}`);
+        console.log(`  ${"kind".padEnd(28)} ${"found".padStart(6)} ${"calls".padStart(6)} ${"obj/call".padStart(8)}  time`);
         for (const k of outcome.kinds) {
-          const logged = requests[k.vendor as SandboxVendorName]?.length ?? 0;
-          console.log(`  ${k.token.padEnd(24)} ${String(k.found).padStart(6)} found  ${String(logged).padStart(5)} calls logged (${k.calls} counted)  ${(k.found / Math.max(1, logged)).toFixed(0).padStart(6)} objects/call  ${seconds(k.ms)}`);
+          console.log(`  ${k.token.padEnd(28)} ${String(k.found).padStart(6)} ${String(k.calls).padStart(6)} ${(k.found / Math.max(1, k.calls)).toFixed(0).padStart(8)}  ${seconds(k.ms)}`);
+        }
+        for (const v of SANDBOX_VENDOR_NAMES) {
+          const logged = requests[v] ?? [];
+          const byRoute = new Map<string, number>();
+          for (const r of logged) byRoute.set(r, (byRoute.get(r) ?? 0) + 1);
+          const found = outcome.kinds.filter((k) => k.vendor === v).reduce((n, k) => n + k.found, 0);
+          console.log(`  ${v.padEnd(10)} ${String(found).padStart(6)} objects, ${String(logged.length).padStart(5)} requests logged: ${[...byRoute].map(([r, n]) => `${r} ×${n}`).join(", ")}`);
         }
         const program = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
         console.log(`  program: ${outcome.plan!.groups.flatMap((g) => g.resources).length} resources, ${(program.length / 1024).toFixed(0)} KB; import file ${(fs.statSync(path.join(dir, "import.json")).size / 1024).toFixed(0)} KB`);
         if (typecheck) {
-          const t = performance.now();
+          t = performance.now();
           const report = await typecheckProgram(dir, ["index.ts"]);
           console.log(`  type-check against the packed package: ${seconds(performance.now() - t)}, ${report === "" ? "clean" : `ERRORS:\n${report.slice(0, 2000)}`}`);
         }
-        if (adopt) await adoptAll(sandbox, dir, outcome.plan!.placeholders.length);
+        for (const k of outcome.kinds.filter((k) => k.error)) console.log(`  ${k.token}: ERROR ${k.error}`);
+        if (adopt) await adoptAll(sandbox, dir, outcome.plan!.placeholders);
       } finally {
         await sandbox.stop();
       }
@@ -94,13 +95,15 @@ async function main(): Promise<void> {
 }
 
 /** Preview + up of the generated program through the real provider host; counts what reached the vendors. */
-async function adoptAll(sandbox: RunningSandbox, dir: string, placeholders: number): Promise<void> {
-  if (placeholders > 0) {
-    console.log(`  adopt: skipped (${placeholders} placeholder values would need setting)`);
-    return;
-  }
+async function adoptAll(sandbox: RunningSandbox, dir: string, placeholders: ReadonlyArray<{ configKey: string; secret: boolean }>): Promise<void> {
   const config = Object.fromEntries(sandbox.pulumiConfig.map((e) => [e.key, e.value]));
   const secretConfigKeys = sandbox.pulumiConfig.filter((e) => e.secret).map((e) => e.key);
+  // Values the vendors never return (passwords, verification codes): an operator sets them; the
+  // bench sets made-up ones (adoption takes write-only values as declared, unchecked).
+  const made = placeholderConfig("bench", placeholders);
+  Object.assign(config, made.config);
+  secretConfigKeys.push(...made.secretKeys);
+  if (placeholders.length > 0) console.log(`  adopt: ${placeholders.length} placeholder config values set to made-up test-only values`);
   let t = performance.now();
   const { registrations } = await runProgramUnderMocks({ programFile: "index.ts", cwd: dir, config, secretConfigKeys, importedIds: true, project: "bench", timeoutMs: 600_000 });
   console.log(`  program run under mocks: ${registrations.length} registrations, ${seconds(performance.now() - t)}`);
@@ -122,6 +125,7 @@ async function adoptAll(sandbox: RunningSandbox, dir: string, placeholders: numb
       `  adopt (preview ${seconds(previewMs)}, up ${seconds(upMs)}): ${up.filter((s) => s.op === "create" && !s.error).length} adopted, ${failed.length} failed; ` +
         `vendor objects ${JSON.stringify(vendorObjects(sandbox)) === JSON.stringify(before) ? "unchanged (0 writes)" : "CHANGED"}; reads: ${calls}`,
     );
+    for (const f of failed.slice(0, 5)) console.log(`    failed: ${f.op} ${f.urn} ${f.error ?? JSON.stringify(f.failures)}`.slice(0, 1500));
   } finally {
     await host.stop();
   }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: figures, not assertions. For every resource: its check/diff cost, its CRUD
+ * `npm run bench`: figures, not assertions. `npm run bench -- --scale` (or BENCH_N / BENCH_P set)
+ * runs the scale bench instead (bench/scale.ts: N objects per vendor at P in one provider host). For every resource: its check/diff cost, its CRUD
  * latency and HTTP calls per operation against the sandbox (in-process, request counts from each
  * emulator's request log); Hik-Connect's 12 concurrent creates at the provider's real default rate
  * limit; and a Check round trip through Pulumi's real dynamic-provider host with the packed package.
@@ -375,7 +376,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+const scale = process.argv.includes("--scale") || process.env["BENCH_N"] !== undefined || process.env["BENCH_P"] !== undefined;
+(scale ? import("./scale").then((m) => m.main()) : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

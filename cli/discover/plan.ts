@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DiscoveredObject } from "../../provider/core/resource";
+import { ADOPT_KEY } from "../../provider/core/adoption";
 import { fieldMeta, UNKNOWN } from "../../provider/core/schema";
 import { naturalCompare, resourceNames, variableNames } from "./naming";
 import type { DiscoverSource } from "./sources";
@@ -162,10 +163,15 @@ export async function planProgram(found: readonly FoundObject[], options: { rese
       if (value !== undefined) news[rule.key] = value;
     }
     const unknownKeys = Object.keys(f.object.inputs).filter((k) => !rules(f.source).some((r) => r.key === k));
-    const result = await f.source.resource.check({}, news);
+    // The program adopts the object (its `import` option): inputs only a create needs (a Forpost
+    // user's password, a camera's connection settings) are not required then. Checked with the
+    // adoption marker rather than `__import`, whose check reads the object from the vendor (one
+    // call per object); the marker's own failures (a kind without a natural key) do not apply.
+    const result = await f.source.resource.check({}, { ...news, [ADOPT_KEY]: true });
+    delete result.inputs[ADOPT_KEY];
     const reasons = [
       ...unknownKeys.map((k) => `${k}: discover returned an input the resource does not have`),
-      ...result.failures.filter((x) => !placeholderKeys.has(x.property.split(/[.[]/)[0]!)).map((x) => `${x.property} ${x.reason}`),
+      ...result.failures.filter((x) => x.property !== ADOPT_KEY && !x.reason.startsWith("is needed to adopt an existing object") && !placeholderKeys.has(x.property.split(/[.[]/)[0]!)).map((x) => `${x.property} ${x.reason}`),
     ];
     if (reasons.length > 0) {
       rejected.push({ token, id: f.object.id, ...(f.object.name ? { name: f.object.name } : {}), ...(f.object.subscriber ? { subscriber: f.object.subscriber } : {}), reasons });
