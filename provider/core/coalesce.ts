@@ -103,6 +103,13 @@ export interface ListSnapshotOptions<T> {
    * Default 2000 ms.
    */
   maxAgeMs?: number;
+  /**
+   * Optional: a list also stays fresh while reads keep arriving, each within `maxAgeMs` of the
+   * previous one, up to this long after it was fetched. A refresh of thousands of objects on a busy
+   * host spreads its reads over tens of seconds; without this the list is fetched again every
+   * `maxAgeMs` of it. A read that asks for a fresher list (`get({ maxAgeMs })`) never uses it.
+   */
+  keepAliveWhileReadMs?: number;
   now?: () => number;
 }
 
@@ -125,13 +132,22 @@ export interface ListSnapshot<T> {
  */
 export function listSnapshot<T>(options: ListSnapshotOptions<T>): ListSnapshot<T> {
   const maxAgeMs = options.maxAgeMs ?? 2000;
+  const keepAlive = options.keepAliveWhileReadMs ?? 0;
   const now = options.now ?? Date.now;
   let current: { at: number; list: Promise<T[]>; generation: number } | undefined;
   let generation = 0;
+  let lastRead = -Infinity;
   return {
     get(read) {
       const override = read?.maxAgeMs;
-      const fresh = (at: number) => at === Infinity || (override === undefined ? now() - at <= maxAgeMs : override > 0 && now() - at <= override);
+      const t = now();
+      const sinceRead = t - lastRead;
+      lastRead = t;
+      const fresh = (at: number) => {
+        if (at === Infinity) return true;
+        if (override !== undefined) return override > 0 && t - at <= override;
+        return t - at <= maxAgeMs || (sinceRead <= maxAgeMs && t - at <= keepAlive);
+      };
       if (current && current.generation === generation && fresh(current.at)) return current.list;
       const mine = generation;
       const entry = { at: Infinity, generation: mine, list: options.fetch() };

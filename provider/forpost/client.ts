@@ -111,6 +111,12 @@ const ACCOUNT_LIST_FROM = 4;
 /** How long a list answer serves reads that arrive after it (see listSnapshot). */
 const SNAPSHOT_MAX_AGE_MS = 2000;
 /**
+ * While a refresh's reads keep coming (each within SNAPSHOT_MAX_AGE_MS of the last), the list keeps
+ * answering them, at most this long after it was fetched: 1,000 reads spread over 30 s on a busy
+ * host share one masAccounts instead of one every 2 s (see listSnapshot's keepAliveWhileReadMs).
+ */
+const SNAPSHOT_KEEP_ALIVE_MS = 60_000;
+/**
  * The same for the per-account and per-user lists: they serve reads of one refresh burst (the
  * objects of one account arrive together) and a create's look-up, count and read-back (milliseconds
  * apart), so a short age loses nothing and keeps a list from outliving the operation that read it.
@@ -133,6 +139,7 @@ export class ForpostClient {
   /** masAccounts, shared by the reads that arrive together; forgotten after every account write. */
   private readonly accountList: ListSnapshot<ForpostAccountRecord>;
   private accountListAt = 0;
+  private accountListReadAt = 0;
   private readonly accounts;
   /** GetAccountUsers / GetCameras by account, and GetUserCameraAccessRights by user, shared the same way. */
   private readonly usersByAccount = new KeyedSnapshots<number, ForpostUserRecord>((id) => this.getAccountUsers({ accountId: id }));
@@ -149,6 +156,7 @@ export class ForpostClient {
         return list;
       },
       maxAgeMs: SNAPSHOT_MAX_AGE_MS,
+      keepAliveWhileReadMs: SNAPSHOT_KEEP_ALIVE_MS,
     });
     this.accounts = coalescedLookup<number, ForpostAccountRecord>({ batch: (ids) => this.accountBatch(ids) });
     this.users = coalescedLookup<string, ForpostUserRecord>({
@@ -456,7 +464,12 @@ export class ForpostClient {
   private async accountBatch(ids: readonly number[]): Promise<Map<number, ForpostAccountRecord | undefined>> {
     const found = new Map<number, ForpostAccountRecord | undefined>();
     let missing = [...ids];
-    if (ids.length >= ACCOUNT_LIST_FROM || Date.now() - this.accountListAt <= SNAPSHOT_MAX_AGE_MS) {
+    const now = Date.now();
+    const listFresh =
+      now - this.accountListAt <= SNAPSHOT_MAX_AGE_MS ||
+      (now - this.accountListReadAt <= SNAPSHOT_MAX_AGE_MS && now - this.accountListAt <= SNAPSHOT_KEEP_ALIVE_MS);
+    if (ids.length >= ACCOUNT_LIST_FROM || listFresh) {
+      this.accountListReadAt = now;
       const byId = new Map((await this.accountList.get()).map((a) => [a.ID, a]));
       for (const id of ids) if (byId.has(id)) found.set(id, byId.get(id));
       missing = ids.filter((id) => !byId.has(id));

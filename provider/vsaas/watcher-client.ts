@@ -129,6 +129,8 @@ const KEY_SETTINGS = "vsaas:watcherApiKey / VSAAS_WATCHER_API_KEY (and vsaas:wat
  */
 export const WATCHER_LIST_MAX_AGE_MS = 2_000;
 const LIST_MAX_AGE_MS = WATCHER_LIST_MAX_AGE_MS;
+/** As the billing list (client.ts): kept while a refresh's reads keep coming, at most a minute. */
+const LIST_KEEP_ALIVE_MS = 60_000;
 
 /**
  * Flussonic Watcher API v2 client (cloud.vsaas.io, on the domain's own host): one method per
@@ -138,8 +140,8 @@ const LIST_MAX_AGE_MS = WATCHER_LIST_MAX_AGE_MS;
  * list per kind (members: one per organization), not N calls.
  */
 export class WatcherClient {
-  private readonly users = listSnapshot({ fetch: () => this.fetchUsers(), maxAgeMs: LIST_MAX_AGE_MS });
-  private readonly organizations = listSnapshot({ fetch: () => this.fetchOrganizations(), maxAgeMs: LIST_MAX_AGE_MS });
+  private readonly users = listSnapshot({ fetch: () => this.fetchUsers(), maxAgeMs: LIST_MAX_AGE_MS, keepAliveWhileReadMs: LIST_KEEP_ALIVE_MS });
+  private readonly organizations = listSnapshot({ fetch: () => this.fetchOrganizations(), maxAgeMs: LIST_MAX_AGE_MS, keepAliveWhileReadMs: LIST_KEEP_ALIVE_MS });
   private readonly members = new Map<number, ListSnapshot<WatcherMember>>();
   private defaultOrganization: Promise<number | undefined> | undefined;
 
@@ -214,7 +216,7 @@ export class WatcherClient {
   async listMembers(organizationId: number, options: { fresh?: boolean } = {}): Promise<WatcherMember[] | undefined> {
     let snapshot = this.members.get(organizationId);
     if (!snapshot) {
-      snapshot = listSnapshot({ fetch: () => this.fetchMembers(organizationId), maxAgeMs: LIST_MAX_AGE_MS });
+      snapshot = listSnapshot({ fetch: () => this.fetchMembers(organizationId), maxAgeMs: LIST_MAX_AGE_MS, keepAliveWhileReadMs: LIST_KEEP_ALIVE_MS });
       this.members.set(organizationId, snapshot);
     }
     try {

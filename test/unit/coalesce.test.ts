@@ -61,6 +61,28 @@ describe("listSnapshot", () => {
     expect(fetches).toBe(2);
   });
 
+  it("with keepAliveWhileReadMs, stays fresh while reads keep coming, up to that long; a pause or a fresh read fetches", async () => {
+    let fetches = 0;
+    let clock = 0;
+    const snapshot = listSnapshot({ fetch: async () => (fetches++, [1]), maxAgeMs: 1000, keepAliveWhileReadMs: 5000, now: () => clock });
+    await snapshot.get();
+    // A slow refresh: a read every 800 ms for 4.8 s shares the one list.
+    for (clock = 800; clock <= 4800; clock += 800) await snapshot.get();
+    expect(fetches).toBe(1);
+    // Past the keep-alive: fetched again, even though reads kept coming.
+    clock = 5600;
+    await snapshot.get();
+    expect(fetches).toBe(2);
+    // A pause longer than maxAgeMs: the next read fetches.
+    clock = 7000;
+    await snapshot.get();
+    expect(fetches).toBe(3);
+    // A read that asks for a fresh list never gets a kept-alive one.
+    clock = 7900;
+    await snapshot.get({ maxAgeMs: 0 });
+    expect(fetches).toBe(4);
+  });
+
   it("fetches again after a write invalidated it, also when the write lands during a fetch", async () => {
     const releases: Array<() => void> = [];
     const snapshot = listSnapshot({
