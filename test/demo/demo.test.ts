@@ -124,7 +124,9 @@ fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({
     expect(out).toContain("PULUMI_TELECOM_DEMO=host npm run demo");
     // What the CLI printed: the plan, the creates, the in-place update, the drift, the deletes.
     for (const { name } of SUBSCRIBER.resources) expect(out).toMatch(new RegExp(`\\+ +pulumi-nodejs:dynamic/\\S+ ${name} created`));
-    expect(out).toMatch(/\+ +telecom:index:VideoSubscriber +video +created/);
+    // The CLI's non-interactive display prints a component's "creating" line; a "created" one only
+    // sometimes (v3.274.1 prints it when the outputs arrive before the display moves on).
+    expect(out).toMatch(/\+ +telecom:index:VideoSubscriber +video +creat(ing|ed)/);
     expect(out).toMatch(/~ +pulumi-nodejs:dynamic\/forpost:Account video-account updated/);
     expect(out).toContain("(someone changes video-account's maxCameraCount in the vendor's portal)");
     expect(out).toMatch(/- +pulumi-nodejs:dynamic\/forpost:Account video-account deleted/);
