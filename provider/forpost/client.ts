@@ -547,7 +547,8 @@ export class ForpostClient {
     const error = forpostError(answer);
     if (error) throw toVendorError(method, answer.status, error);
     if (answer.status >= 400) {
-      throw new VendorApiError(`Forpost ${method} failed: HTTP ${answer.status} without a Forpost error in the answer`, {
+      throw new VendorApiError(`Forpost ${method} failed: HTTP ${answer.status} without a Forpost error in the answer (the portal or a proxy in front of it failed). ` +
+          "Run `pulumi up` again once Forpost answers normally; if it persists, check forpost:url and the portal's health.", {
         vendor: "forpost",
         operation: method,
         httpStatus: answer.status,

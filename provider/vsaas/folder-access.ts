@@ -244,6 +244,32 @@ function differingRights(sent: Rights, got: Outputs): string[] {
  * cannot leave it) or when another folder right cannot be read in full (it could not be put back).
  * A failure between leaving and rejoining says exactly what state the user is in.
  */
+/**
+ * Puts the user back into the organization after a revoke took them out. The join is not
+ * idempotent, so the transport does not repeat it after a lost answer: look the member up — a
+ * lost answer of an applied join is a success — and join again (twice at most) only when they are
+ * certainly not back and the join cannot still be running. Found by the fault suite: one lost
+ * answer here used to leave the user outside the organization (and the message said so even when
+ * the join had been applied).
+ */
+async function rejoin(client: WatcherClient, organizationId: number, userId: number, flags: Record<string, boolean>): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if (attempt > 0) {
+        client.forget();
+        if ((await client.listMembers(organizationId))?.some((m) => m.user_id === userId)) return;
+        if (lastError instanceof VendorApiError && mayStillBeRunning(lastError)) throw lastError;
+      }
+      await client.addMember(organizationId, userId, flags);
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 async function revoke(client: WatcherClient, organizationId: number, folderId: number, userId: number): Promise<void> {
   client.forget();
   const member = (await client.listMembers(organizationId))?.find((m) => m.user_id === userId);
@@ -280,7 +306,7 @@ async function revoke(client: WatcherClient, organizationId: number, folderId: n
       { cause: error },
     );
   try {
-    await client.addMember(organizationId, userId, on);
+    await rejoin(client, organizationId, userId, on);
   } catch (error) {
     throw stage("joining it again", error);
   }
