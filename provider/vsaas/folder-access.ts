@@ -264,6 +264,9 @@ async function rejoin(client: WatcherClient, organizationId: number, userId: num
       await client.addMember(organizationId, userId, flags);
       return;
     } catch (error) {
+      // A definite refusal (400, 403 …) is not repeated: only a failure that may pass or may have
+      // been applied is looked up and tried again.
+      if (!(error instanceof VendorApiError) || (!error.outcomeUnknown && !error.retryable)) throw error;
       lastError = error;
     }
   }
