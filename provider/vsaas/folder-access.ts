@@ -6,7 +6,7 @@ import { defineResource, type DiscoveredObject, type DiscoverOptions, type Resou
 import { input, output } from "../core/schema";
 import { idParts } from "./names";
 import { membershipLock } from "./organization-user";
-import { WatcherClient, type FolderGrant, type WatcherFolderRights, type WatcherMember } from "./watcher-client";
+import { readMade, WatcherClient, type FolderGrant, type WatcherFolderRights, type WatcherMember } from "./watcher-client";
 
 const right = (wire: string, doc: string) =>
   input(z.boolean({ error: "must be true or false" }).default(false), { onChange: "update", wire, doc: `${doc} Updates in place (the grant is sent again).` });
@@ -181,7 +181,7 @@ async function grantOnce(client: WatcherClient, organizationId: number, i: Input
       throw new CreateOutcomeUnknownError(`${error.message}; reading the member list back failed too (${describeError(lookupError)})`, { cause: error });
     }
     if (made.length === 1) {
-      const member = (await client.listMembers(organizationId))?.find((m) => m.user_id === userId);
+      const member = await readMade(() => client.listMembers(organizationId).then((members) => members?.find((m) => m.user_id === userId)), error as Error, `folder right ${made[0]}`);
       const rights = member ? rightsOn(member, organizationId, i.folderId) : undefined;
       if (rights) return rights;
     }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { headerCredentials } from "../core/auth";
 import { listSnapshot, type ListSnapshot } from "../core/coalesce";
-import { VendorApiError, VendorAuthError, VendorNotFoundError, VendorTransportError } from "../core/errors";
+import { CreateOutcomeUnknownError } from "../core/adoption";
+import { describeError, VendorApiError, VendorAuthError, VendorNotFoundError, VendorTransportError } from "../core/errors";
 import { registerSecret } from "../core/redact";
 import { HttpTransport, pathSegment, type HttpAnswer, type HttpMethod } from "../core/transport";
 import { wireInt } from "../core/wire";
@@ -471,4 +472,19 @@ function watcherMessages(answer: HttpAnswer): string[] {
     }
   }
   return out.map((m) => m.slice(0, 300));
+}
+
+/**
+ * Reads the object a create found after a lost answer (`context.findNew()` named it). The object
+ * exists and is this create's, so a failure of this read must not end the create with nothing in
+ * the state: it ends as a pending create (the core keeps a placeholder; the next `pulumi up` or
+ * `refresh` finds the object by its natural key). Found by the fault suite: a cut-off `GET /users`
+ * right after the look-up dropped a VsaasUser, and the next run refused its login as taken.
+ */
+export async function readMade<T>(read: () => Promise<T | undefined>, lost: Error, what: string): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (readError) {
+    throw new CreateOutcomeUnknownError(`${lost.message}; VSAAS.IO lists ${what}, but reading it failed (${describeError(readError)})`, { cause: lost });
+  }
 }
