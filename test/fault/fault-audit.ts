@@ -35,6 +35,7 @@ interface Kind {
 
 const arr = (state: Rec, k: string) => (state[k] as Rec[] | undefined) ?? [];
 const s = (v: unknown) => String(v ?? "");
+const members = (org: Rec) => (org["members"] as Rec[] | undefined) ?? [];
 
 export const KINDS: Kind[] = [
   { token: "forpost:Account", vendor: "forpost", records: (st) => arr(st, "accounts"), vendorKey: (r) => s(r["ContractNumber"]), declaredKey: (o) => s(o["contractNumber"]) },
@@ -42,7 +43,20 @@ export const KINDS: Kind[] = [
   { token: "forpost:Camera", vendor: "forpost", records: (st) => arr(st, "cameras"), vendorKey: (r) => `${s(r["AccountID"])}/${s(r["Name"])}`, declaredKey: (o) => `${s(o["accountId"])}/${s(o["name"])}` },
   { token: "forpost:UserCameraAccess", vendor: "forpost", records: (st) => arr(st, "access").filter((r) => ["Review", "ViewArchive", "Admin", "PTZ", "Download", "Snapshot"].some((k) => r[k] === true || r[k] === 1 || r[k] === "1")), vendorKey: (r) => `${s(r["UserID"])}/${s(r["CameraID"])}`, declaredKey: (o) => `${s(o["userId"])}/${s(o["cameraId"])}` },
   { token: "stalker:Account", vendor: "stalker", records: (st) => arr(st, "accounts"), vendorKey: (r) => s(r["login"]), declaredKey: (o) => s(o["login"]) },
-  { token: "vsaas:Organization", vendor: "vsaas", records: (st) => arr(st, "organizations"), vendorKey: (r) => `${s(r["title"])}/${s(r["owner"])}`, declaredKey: (o) => `${s(o["title"])}/${s(o["owner"])}` },
+  {
+    token: "vsaas:Organization",
+    vendor: "vsaas",
+    // A billing organization names its owner by billing user id; the owner's e-mail is the login of
+    // the Watcher user that owns the organization's Watcher twin (external_id). E-mails are stored
+    // lower-cased (Devise), so the declared owner is compared lower-cased too.
+    records: (st) => {
+      const watcherOrgs = new Map(arr(st, "watcherOrganizations").map((o) => [o["id"], o]));
+      const logins = new Map(arr(st, "watcherUsers").map((u) => [u["id"], s(u["login"])]));
+      return arr(st, "organizations").map((r) => ({ ...r, owner: logins.get(watcherOrgs.get(r["external_id"])?.["ownerWatcherId"]) ?? `owner of ${s(r["id"])} unknown` }));
+    },
+    vendorKey: (r) => `${s(r["title"])}/${s(r["owner"]).toLowerCase()}`,
+    declaredKey: (o) => `${s(o["title"])}/${s(o["owner"]).toLowerCase()}`,
+  },
   {
     token: "vsaas:User",
     vendor: "vsaas",
@@ -51,9 +65,25 @@ export const KINDS: Kind[] = [
   {
     token: "vsaas:OrganizationUser",
     vendor: "vsaas",
-    records: (st) => arr(st, "watcherOrganizations").flatMap((org) => ((org["members"] as Rec[] | undefined) ?? []).map((m) => ({ ...m, organization: org["id"] }))),
+    // Memberships of ordinary organizations, less the owner's own (made and removed with the
+    // organization: a VsaasOrganization's part, counted there). The default organization's
+    // memberships belong to VsaasUser (leaveDefaultOrganization), below.
+    records: (st) =>
+      arr(st, "watcherOrganizations")
+        .filter((org) => org["is_default"] !== true)
+        .flatMap((org) => members(org).filter((m) => m["user_id"] !== org["ownerWatcherId"]).map((m) => ({ ...m, organization: org["id"] }))),
     vendorKey: (r) => `${s(r["organization"])}/${s(r["user_id"])}`,
     declaredKey: (o) => `${s(o["watcherOrganizationId"])}/${s(o["userId"])}`,
+  },
+  {
+    token: "vsaas:User",
+    vendor: "vsaas",
+    // A VsaasUser stays in the default organization only when it declares leaveDefaultOrganization
+    // false; a membership there of a user whose state says it left (or of no user in any state) is
+    // left behind.
+    records: (st) => arr(st, "watcherOrganizations").filter((org) => org["is_default"] === true).flatMap((org) => members(org).map((m) => ({ ...m, organization: org["id"] }))),
+    vendorKey: (r) => `default organization member ${s(r["login"])}`,
+    declaredKey: (o) => (o["leaveDefaultOrganization"] === false ? `default organization member ${s(o["login"])}` : ""),
   },
   { token: "hikconnect:Device", vendor: "hikconnect", records: (st) => arr(st, "devices"), vendorKey: (r) => s(r["serialNo"]), declaredKey: (o) => s(o["serialNo"]) },
   { token: "hikconnect:Area", vendor: "hikconnect", records: (st) => arr(st, "areas"), vendorKey: (r) => s(r["name"]), declaredKey: (o) => s(o["name"]) },

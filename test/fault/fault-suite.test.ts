@@ -59,6 +59,8 @@ const KIND_WEIGHTS: Array<[FaultKindName, number]> = [
 /** The client's timeout in the suite (s), and how late a late answer is. */
 const TIMEOUT_S = 1;
 const LATE_MS = 1_300;
+/** How long a refused-connections window lasts (a restart): long enough for the first retry to meet it. */
+const REFUSAL_MS = 400;
 
 interface Stack {
   c: FaultCase;
@@ -119,7 +121,7 @@ function chooserFor(v: VendorName, random: () => number) {
       case "reset before":
         return { drop: "before" };
       case "refused (restart)":
-        setImmediate(() => proxies.get(v)?.refuseFor(700));
+        setImmediate(() => proxies.get(v)?.refuseFor(REFUSAL_MS));
         return { drop: "before" };
       case "5xx":
         return { status: random() < 0.5 ? 500 : 502, body: "<html><body>Bad Gateway</body></html>" };
@@ -186,13 +188,17 @@ async function converge(stack: Stack, what: "up" | "refresh"): Promise<number> {
   return MAX_RUNS;
 }
 
-/** Declared outputs of every stack, by token (placeholders of pending creates left out). */
+/**
+ * Declared outputs of every stack, by token. A pending placeholder (a create that could not learn
+ * its outcome) holds its declared inputs, so its natural key: the object behind it is reachable
+ * from the state — the next `pulumi up`/`refresh`/`destroy` resolves it by that key — and is not
+ * leaked. The final clean up must leave no placeholder at all (counted as stuck otherwise), and
+ * after destroy nothing may remain, so no leak can hide behind one.
+ */
 function declaredOutputs(): Map<string, Array<Record<string, unknown>>> {
   const out = new Map<string, Array<Record<string, unknown>>>();
   for (const stack of stacks) {
-    const list = Object.values(stack.engine.state())
-      .filter((r) => !r.id.startsWith("pending:"))
-      .map((r) => r.outputs as Record<string, unknown>);
+    const list = Object.values(stack.engine.state()).map((r) => r.outputs as Record<string, unknown>);
     out.set(stack.c.token, [...(out.get(stack.c.token) ?? []), ...list]);
   }
   return out;
