@@ -275,7 +275,8 @@ export class BillingClient {
       const fix =
         this.context.authMode === "per-call"
           ? "billing:authMode is per-call, but this billing still asks for a session: it may be older than 3.9.7 — set billing:authMode to session."
-          : "The session was renewed once and the billing still refuses it.";
+          : "The session was renewed once and the billing still refuses it: run `pulumi up` again; if it keeps happening, check that " +
+            "nothing else logs this API user out (billing:login / BILLING_LOGIN) and the billing's session timeout.";
       return new VendorAuthError(`${said}. ${fix}`, details);
     }
     if (AUTH_ERROR.test(message)) return new VendorAuthError(`${said}. ${credentials}`, details);

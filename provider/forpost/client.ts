@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { formFieldCredentials } from "../core/auth";
 import { coalescedLookup, listSnapshot, type ListSnapshot } from "../core/coalesce";
-import { VendorApiError, VendorAuthError } from "../core/errors";
+import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
 import { HttpTransport, type HttpAnswer } from "../core/transport";
 import { wireInt } from "../core/wire";
 import { forpostConfig } from "./config";
@@ -560,19 +560,35 @@ export class ForpostClient {
     const error = forpostError(answer);
     if (error) throw toVendorError(method, answer.status, error);
     if (answer.status >= 400) {
-      throw new VendorApiError(`Forpost ${method} failed: HTTP ${answer.status} without a Forpost error in the answer`, {
+      // A 5xx without Forpost's own {ErrorCode, Error} comes from the portal's web server or a
+      // proxy in front of it, which may have passed the request on: for a write that is not safe
+      // to repeat, what happened is unknown (a create looks before it sends again).
+      throw new VendorApiError(`Forpost ${method} failed: HTTP ${answer.status} without a Forpost error in the answer (the portal or a proxy in front of it failed). ` +
+          "Run `pulumi up` again once Forpost answers normally; if it persists, check forpost:url and the portal's health.", {
         vendor: "forpost",
         operation: method,
         httpStatus: answer.status,
         retryable: answer.status >= 500 || answer.status === 429,
+        outcomeUnknown: !opts.idempotent && answer.status >= 500,
       });
     }
-    const parsed = schema.safeParse(answer.json());
+    // A success status whose body cannot be read (cut off, not JSON, not the documented shape):
+    // Forpost processed the request, so a write's outcome is unknown, whether or not it is safe to
+    // repeat — a create must look the object up instead of giving up with nothing in the state
+    // (found by the fault suite: the objects were made and dropped from the state).
+    let body: unknown;
+    try {
+      body = answer.json();
+    } catch (error) {
+      if (error instanceof VendorTransportError) throw error.with({ outcomeUnknown: isWrite(method) });
+      throw error;
+    }
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       throw new VendorApiError(
         `Forpost ${method} answered in an unexpected shape (${parsed.error.issues[0]?.message ?? "invalid"}); ` +
           `is forpost:url pointing at a Forpost System API?`,
-        { vendor: "forpost", operation: method, httpStatus: answer.status },
+        { vendor: "forpost", operation: method, httpStatus: answer.status, outcomeUnknown: isWrite(method) },
       );
     }
     return parsed.data;
@@ -614,6 +630,11 @@ class KeyedSnapshots<K, T> {
     this.snapshots.get(key)?.invalidate();
     this.snapshots.delete(key);
   }
+}
+
+/** Every System API method that only reads is named Get…, Find… or masAccounts; the rest change something. */
+function isWrite(method: string): boolean {
+  return !/^(Get|Find|mas)/.test(method);
 }
 
 /** `{ErrorCode, Error}` with a non-zero code, whatever the HTTP status. */

@@ -1,4 +1,4 @@
-import { VendorApiError } from "../core/errors";
+import { VendorApiError, VendorTransportError } from "../core/errors";
 import type { HttpAnswer } from "../core/transport";
 
 /** The success code (guide 3.3). */
@@ -46,11 +46,23 @@ export function parseHikAnswer(answer: HttpAnswer, operation: string): HikBody {
     });
   }
   if (code === undefined) {
-    if (!record) answer.json(); // throws the transport's "not JSON" error
+    // A success status whose body cannot be read (cut off, not JSON): the platform processed the
+    // request, so for a write what happened is unknown — a create must look before it gives up or
+    // sends again (found by the fault suite: an applied areas/resources/add left nothing in the state).
+    const write = !operation.endsWith("/get");
+    if (!record) {
+      try {
+        answer.json(); // throws the transport's "not JSON" error
+      } catch (error) {
+        if (error instanceof VendorTransportError) throw error.with({ outcomeUnknown: write && answer.status < 400 });
+        throw error;
+      }
+    }
     throw new VendorApiError(`Hik-Connect ${operation} answered without an errorCode; is hikconnect:url a Hik-Connect for Teams server?`, {
       vendor: "hikconnect",
       operation,
       httpStatus: answer.status,
+      outcomeUnknown: write && answer.status < 400,
     });
   }
   return { errorCode: code, text, data: record?.["data"] };

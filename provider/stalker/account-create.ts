@@ -41,8 +41,14 @@ export async function addAccountOnce(client: StalkerClient, i: Inputs, context: 
         );
       }
       if (found.length > 0) {
-        // There, but it is ours only where this create put it, with what it sent.
-        const mine = await ownCreate(client, i);
+        // There, but it is ours only where this create put it, with what it sent. A failing read
+        // here must not end the create with nothing in the state: the account may be ours.
+        let mine: Awaited<ReturnType<typeof ownCreate>>;
+        try {
+          mine = await ownCreate(client, i);
+        } catch (readError) {
+          throw new CreateOutcomeUnknownError(`${error.message}; Stalker lists the login ${JSON.stringify(i.login)} now, but reading the account failed (${describeError(readError)})`, { cause: error });
+        }
         if (mine.ours) return;
         throw loginTaken(error, i, mine.where);
       }

@@ -5,6 +5,7 @@ import { VendorApiError, VendorAuthError, VendorNotFoundError, VendorTransportEr
 import { HttpTransport, pathSegment, type HttpAnswer, type HttpMethod } from "../core/transport";
 import { wireInt } from "../core/wire";
 import { vsaasConfig } from "./config";
+import { serverFailureAdvice } from "./watcher-client";
 
 const tariffPlan = z.looseObject({
   id: wireInt,
@@ -217,14 +218,16 @@ function errorOf(operation: string, answer: HttpAnswer, idempotent: boolean): Ve
     case 400:
     case 422:
       return new VendorApiError(`VSAAS.IO refused ${operation} (HTTP ${answer.status})${said || ": no reason given"}`, details);
-    default:
-      return new VendorApiError(`VSAAS.IO ${operation} failed: HTTP ${answer.status}${said}`, {
+    default: {
+      // A 5xx to a create may come after the billing wrote the organization (a proxy timing out, a
+      // crash after the insert) — except a 503 with Retry-After, which servers send before doing any work.
+      const outcomeUnknown = !idempotent && answer.status >= 500 && !(answer.status === 503 && answer.headers["retry-after"] !== undefined);
+      return new VendorApiError(`VSAAS.IO ${operation} failed: HTTP ${answer.status}${said}. ${serverFailureAdvice(answer.status, outcomeUnknown, "vsaas:url (VSAAS_URL)", "The VSAAS.IO billing")}`, {
         ...details,
         retryable: answer.status === 429 || answer.status >= 500,
-        // A 5xx to a create may come after the billing wrote the organization (a proxy timing out, a
-        // crash after the insert) — except a 503 with Retry-After, which servers send before doing any work.
-        outcomeUnknown: !idempotent && answer.status >= 500 && !(answer.status === 503 && answer.headers["retry-after"] !== undefined),
+        outcomeUnknown,
       });
+    }
   }
 }
 

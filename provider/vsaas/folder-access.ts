@@ -6,7 +6,7 @@ import { defineResource, type DiscoveredObject, type DiscoverOptions, type Resou
 import { input, output } from "../core/schema";
 import { idParts } from "./names";
 import { membershipLock } from "./organization-user";
-import { WatcherClient, type FolderGrant, type WatcherFolderRights, type WatcherMember } from "./watcher-client";
+import { readMade, WatcherClient, type FolderGrant, type WatcherFolderRights, type WatcherMember } from "./watcher-client";
 
 const right = (wire: string, doc: string) =>
   input(z.boolean({ error: "must be true or false" }).default(false), { onChange: "update", wire, doc: `${doc} Updates in place (the grant is sent again).` });
@@ -181,7 +181,7 @@ async function grantOnce(client: WatcherClient, organizationId: number, i: Input
       throw new CreateOutcomeUnknownError(`${error.message}; reading the member list back failed too (${describeError(lookupError)})`, { cause: error });
     }
     if (made.length === 1) {
-      const member = (await client.listMembers(organizationId))?.find((m) => m.user_id === userId);
+      const member = await readMade(() => client.listMembers(organizationId).then((members) => members?.find((m) => m.user_id === userId)), error as Error, `folder right ${made[0]}`);
       const rights = member ? rightsOn(member, organizationId, i.folderId) : undefined;
       if (rights) return rights;
     }
@@ -244,6 +244,35 @@ function differingRights(sent: Rights, got: Outputs): string[] {
  * cannot leave it) or when another folder right cannot be read in full (it could not be put back).
  * A failure between leaving and rejoining says exactly what state the user is in.
  */
+/**
+ * Puts the user back into the organization after a revoke took them out. The join is not
+ * idempotent, so the transport does not repeat it after a lost answer: look the member up — a
+ * lost answer of an applied join is a success — and join again (twice at most) only when they are
+ * certainly not back and the join cannot still be running. Found by the fault suite: one lost
+ * answer here used to leave the user outside the organization (and the message said so even when
+ * the join had been applied).
+ */
+async function rejoin(client: WatcherClient, organizationId: number, userId: number, flags: Record<string, boolean>): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if (attempt > 0) {
+        client.forget();
+        if ((await client.listMembers(organizationId))?.some((m) => m.user_id === userId)) return;
+        if (lastError instanceof VendorApiError && mayStillBeRunning(lastError)) throw lastError;
+      }
+      await client.addMember(organizationId, userId, flags);
+      return;
+    } catch (error) {
+      // A definite refusal (400, 403 …) is not repeated: only a failure that may pass or may have
+      // been applied is looked up and tried again.
+      if (!(error instanceof VendorApiError) || (!error.outcomeUnknown && !error.retryable)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 async function revoke(client: WatcherClient, organizationId: number, folderId: number, userId: number): Promise<void> {
   client.forget();
   const member = (await client.listMembers(organizationId))?.find((m) => m.user_id === userId);
@@ -280,7 +309,7 @@ async function revoke(client: WatcherClient, organizationId: number, folderId: n
       { cause: error },
     );
   try {
-    await client.addMember(organizationId, userId, on);
+    await rejoin(client, organizationId, userId, on);
   } catch (error) {
     throw stage("joining it again", error);
   }

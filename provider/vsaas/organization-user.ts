@@ -5,7 +5,7 @@ import { withKeyLock } from "../core/key-lock";
 import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { input, output } from "../core/schema";
 import { idParts } from "./names";
-import { isAlreadyThere, WatcherClient, type MemberFlags, type WatcherMember } from "./watcher-client";
+import { isAlreadyThere, readMade, WatcherClient, type MemberFlags, type WatcherMember } from "./watcher-client";
 
 const watcherId = (what: string) =>
   z
@@ -171,7 +171,7 @@ async function joinOnce(client: WatcherClient, i: Inputs, context: CreateContext
         throw new CreateOutcomeUnknownError(`${error.message}; looking the membership up failed too (${describeError(lookupError)})`, { cause: error });
       }
       if (made.length === 1) {
-        const found = (await client.listMembers(i.watcherOrganizationId))?.find((m) => m.user_id === i.userId);
+        const found = await readMade(() => client.listMembers(i.watcherOrganizationId).then((members) => members?.find((m) => m.user_id === i.userId)), error, `membership ${made[0]}`);
         if (found) return found;
       }
       if (mayStillBeRunning(error)) throw new CreateOutcomeUnknownError(`${error.message}; the Watcher does not list the member yet but may still be adding them`, { cause: error });

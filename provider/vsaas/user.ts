@@ -5,7 +5,7 @@ import { defineResource, type DiscoveredObject, type DiscoverOptions, type Resou
 import { registerSecret } from "../core/redact";
 import { input, output } from "../core/schema";
 import { slug } from "./names";
-import { isAlreadyThere, WatcherClient, type WatcherUser } from "./watcher-client";
+import { isAlreadyThere, readMade, WatcherClient, type WatcherUser } from "./watcher-client";
 
 const inputs = z.object({
   login: input(
@@ -131,7 +131,9 @@ async function createOnce(client: WatcherClient, i: Inputs, context: CreateConte
         throw new CreateOutcomeUnknownError(`${error.message}; looking the user up by login ${JSON.stringify(i.login)} failed too (${describeError(lookupError)})`, { cause: error });
       }
       if (made.length === 1) {
-        const found = (await client.listUsers()).find((u) => String(u.id) === made[0]);
+        // The user exists and is ours: a failing read of it now must not end the create with
+        // nothing in the state (found by the fault suite) — leave a placeholder the next run resolves.
+        const found = await readMade(() => client.listUsers().then((users) => users.find((u) => String(u.id) === made[0])), error, `user ${made[0]}`);
         if (found) return found;
       }
       if (made.length > 1) throw new CreateOutcomeUnknownError(`${error.message}; the Watcher now lists ${made.length} users with login ${JSON.stringify(i.login)} (id ${made.join(", ")})`, { cause: error });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { headerCredentials } from "../core/auth";
 import { listSnapshot, type ListSnapshot } from "../core/coalesce";
-import { VendorApiError, VendorAuthError, VendorNotFoundError, VendorTransportError } from "../core/errors";
+import { CreateOutcomeUnknownError } from "../core/adoption";
+import { describeError, VendorApiError, VendorAuthError, VendorNotFoundError, VendorTransportError } from "../core/errors";
 import { registerSecret } from "../core/redact";
 import { HttpTransport, pathSegment, type HttpAnswer, type HttpMethod } from "../core/transport";
 import { wireInt } from "../core/wire";
@@ -426,13 +427,31 @@ function watcherErrorOf(operation: string, answer: HttpAnswer, idempotent: boole
     case 409:
     case 422:
       return new VendorApiError(`VSAAS.IO Watcher refused ${operation} (HTTP ${answer.status})${said || ": no reason given"}`, details);
-    default:
-      return new VendorApiError(`VSAAS.IO Watcher ${operation} failed: HTTP ${answer.status}${said}`, {
+    default: {
+      const outcomeUnknown = !idempotent && answer.status >= 500 && !(answer.status === 503 && answer.headers["retry-after"] !== undefined);
+      return new VendorApiError(`VSAAS.IO Watcher ${operation} failed: HTTP ${answer.status}${said}. ${serverFailureAdvice(answer.status, outcomeUnknown, "vsaas:watcherUrl (VSAAS_WATCHER_URL)", "The Watcher")}`, {
         ...details,
         retryable: answer.status === 429 || answer.status >= 500,
-        outcomeUnknown: !idempotent && answer.status >= 500 && !(answer.status === 503 && answer.headers["retry-after"] !== undefined),
+        outcomeUnknown,
       });
+    }
   }
+}
+
+/**
+ * What to do after a 5xx/429 (or another unexpected status) that the transport's retries did not
+ * get past: the fault is the vendor's, so run again later; say whether the request may have landed.
+ */
+export function serverFailureAdvice(status: number, outcomeUnknown: boolean, urlSetting: string, service: string): string {
+  const what =
+    status === 429
+      ? `${service} is refusing requests for now (too many): run \`pulumi up\` again in a while`
+      : status >= 500
+        ? `${service} or a proxy in front of it failed: run \`pulumi up\` again once it answers normally`
+        : `run \`pulumi up\` again; if it repeats, check ${urlSetting}`;
+  const persists = status >= 500 || status === 429 ? `; if it persists, check ${urlSetting} and the service's health` : "";
+  const landed = outcomeUnknown ? ` VSAAS.IO may have applied the request: the next \`pulumi up\` (or \`pulumi refresh\`) checks before repeating it, so do not repeat it by hand.` : "";
+  return `${what}${persists}.${landed}`;
 }
 
 function watcherMessages(answer: HttpAnswer): string[] {
@@ -455,4 +474,19 @@ function watcherMessages(answer: HttpAnswer): string[] {
     }
   }
   return out.map((m) => m.slice(0, 300));
+}
+
+/**
+ * Reads the object a create found after a lost answer (`context.findNew()` named it). The object
+ * exists and is this create's, so a failure of this read must not end the create with nothing in
+ * the state: it ends as a pending create (the core keeps a placeholder; the next `pulumi up` or
+ * `refresh` finds the object by its natural key). Found by the fault suite: a cut-off `GET /users`
+ * right after the look-up dropped a VsaasUser, and the next run refused its login as taken.
+ */
+export async function readMade<T>(read: () => Promise<T | undefined>, lost: Error, what: string): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (readError) {
+    throw new CreateOutcomeUnknownError(`${lost.message}; VSAAS.IO lists ${what}, but reading it failed (${describeError(readError)})`, { cause: lost });
+  }
 }

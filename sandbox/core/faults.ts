@@ -48,9 +48,17 @@ export type Fault = z.infer<typeof faultSchema>;
 /** What the request log records about an applied fault. */
 export type FaultKind = "latency" | "status" | "drop-before" | "drop-after" | "malformed";
 
+/**
+ * Decides a fault for one request that no fault set with {@link FaultRegistry.set} applies to, e.g.
+ * a seeded random draw of a fault suite. Called once per vendor request, before the request is
+ * processed; `undefined` lets it through untouched. What it returns is used as given (not validated).
+ */
+export type FaultChooser = (route: string | null) => Fault | undefined;
+
 /** Faults currently set, by route name. */
 export class FaultRegistry {
   private readonly faults = new Map<string, Fault>();
+  private chooser: FaultChooser | undefined;
 
   /** @param knownRoutes route names that exist, so a typo in a test fails loudly instead of never firing. */
   constructor(private readonly knownRoutes: () => readonly string[]) {}
@@ -63,6 +71,14 @@ export class FaultRegistry {
     const parsed = faultSchema.safeParse(fault);
     if (!parsed.success) throw new Error(`invalid fault: ${z.prettifyError(parsed.error)}`);
     this.faults.set(route, parsed.data);
+  }
+
+  /**
+   * Consults `chooser` for every request no set fault applies to (set faults win), until called
+   * again with `undefined`. Not touched by {@link clear}: a suite switches it off itself.
+   */
+  setChooser(chooser: FaultChooser | undefined): void {
+    this.chooser = chooser;
   }
 
   /** Switches off the fault of one route, or every fault when `route` is omitted. */
@@ -83,7 +99,7 @@ export class FaultRegistry {
   take(route: string | null): Fault | undefined {
     const key = route !== null && this.faults.has(route) ? route : ANY_ROUTE;
     const fault = this.faults.get(key);
-    if (!fault) return undefined;
+    if (!fault) return this.chooser?.(route);
     if (fault.after !== undefined) {
       const { after, ...rest } = fault;
       this.faults.set(key, after <= 1 ? rest : { ...fault, after: after - 1 });

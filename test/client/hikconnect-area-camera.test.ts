@@ -179,4 +179,13 @@ describe("hikAreaCamera: per-item failures, taken channels, lost answers", () =>
     expect(reads.map((r) => r.id)).toEqual(ids);
     expect(routes()).toEqual(["areas/cameras/get"]);
   });
+
+  // Found by the fault suite: an applied areas/resources/add with a cut-off answer ended with no id;
+  // the next `pulumi up` got OPEN000511 "already a camera" for its own camera.
+  it("keeps the camera an applied areas/resources/add made when its answer is cut off (not JSON): no duplicate, no OPEN000511", async () => {
+    emulator().faults.set("areas/resources/add", { malformed: true, times: 1 });
+    const { id } = await hikAreaCamera.create(await checked(door()));
+    expect(emulator().devices.cameras().map((c) => c.id)).toEqual([id]);
+    expect(emulator().log.entries("areas/resources/add")).toHaveLength(1);
+  });
 });

@@ -199,4 +199,13 @@ describe("hikArea: lost answers and the guide's \"already exists\" codes", () =>
     expect(reads.map((r) => r.id)).toEqual(ids);
     expect(routes()).toEqual(["areas/get"]);
   });
+
+  // Found by the fault suite: an areas/add applied but answered with a cut-off body ended with no id,
+  // and the next `pulumi up` refused "Fault site 0" as a duplicate of itself.
+  it("keeps the area an applied areas/add made when its answer is cut off (not JSON): found by name, no duplicate", async () => {
+    emulator().faults.set("areas/add", { malformed: true, times: 1 });
+    const { id } = await hikArea.create(await checked(SITE));
+    expect(emulator().devices.areas().map((a) => a.id)).toEqual([id]);
+    expect(emulator().log.entries("areas/add")).toHaveLength(1);
+  });
 });

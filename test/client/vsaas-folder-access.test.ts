@@ -161,6 +161,26 @@ describe("vsaasFolderAccess: destroy revokes exactly this folder (there is no re
   });
 });
 
+describe("vsaasFolderAccess: destroy when the rejoin loses its answer (found by the fault suite)", () => {
+  it("an applied rejoin whose answer was lost is a success: the user is back with their rights, one join sent", async () => {
+    const made = await create();
+    emulator().faults.set("watcher.organization_users.create", { drop: "after", times: 1 });
+    await vsaasFolderAccess.delete(made.id, made.outs);
+    expect(routes().filter((r) => r === "watcher.organization_users.create")).toHaveLength(1);
+    expect(access()).toMatchObject({ member: true, canViewCameras: false });
+    expect(emulator().watcher.member(orgId, userId)).toMatchObject({ can_edit_organization_cameras: true });
+  });
+
+  it("a rejoin lost before it arrived is sent again: the user is back in the organization", async () => {
+    const made = await create();
+    emulator().faults.set("watcher.organization_users.create", { drop: "before", times: 1 });
+    await vsaasFolderAccess.delete(made.id, made.outs);
+    expect(routes().filter((r) => r === "watcher.organization_users.create")).toHaveLength(2);
+    expect(emulator().watcher.member(orgId, userId)).toMatchObject({ can_edit_organization_cameras: true });
+    expect(access()).toMatchObject({ member: true, canViewCameras: false });
+  });
+});
+
 describe("vsaasFolderAccess: adoption, duplicates, lost answers", () => {
   it("refuses a right that exists (suggesting adoptExisting); adoptExisting adopts it and applies the declared rights in place", async () => {
     emulator().watcher.grantFolder(orgId, cameras, userId, { can_view_dvr: false });

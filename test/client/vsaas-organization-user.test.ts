@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ResourceInitError } from "../../provider/core/errors";
 import { vsaasOrganizationUser } from "../../provider/vsaas/organization-user";
 import { startSandbox, VsaasEmulator, type RunningSandbox } from "../../sandbox";
+import { unclear } from "../fault/fault-audit";
 import { forgetVsaasLists, MEMBER_CREATE_CALLS, MEMBER_DELETE_CALLS, MEMBER_READ_CALLS, useVsaasConfig, vsaasConfigOf } from "../fixtures/vsaas-watcher";
 
 /** VsaasOrganizationUser's own methods against the emulator, without the host. */
@@ -147,6 +148,17 @@ describe("vsaasOrganizationUser: adoption, duplicates, lost answers", () => {
     emulator().faults.set("watcher.organization_users.create", { status: 504, times: 1 });
     const error = (await create().catch((e: unknown) => e)) as ResourceInitError;
     expect(error.id).toMatch(/^pending:/);
+  });
+
+  // Found by the fault suite: "VSAAS.IO Watcher POST /organizations/{id}/users failed: HTTP 502" said
+  // nothing about what to do.
+  it("a Watcher 5xx that outlasts the retries says what to do, and that the request may have landed", async () => {
+    emulator().faults.set("watcher.organization_users.create", { status: 502, body: "<html><body>Bad Gateway</body></html>" });
+    const error = (await create().catch((e: unknown) => e)) as Error;
+    emulator().faults.clear();
+    expect(error.message).toMatch(/VSAAS\.IO Watcher POST \/organizations\/\{id\}\/users failed: HTTP 502\. The Watcher or a proxy in front of it failed: run `pulumi up` again once it answers normally; if it persists, check vsaas:watcherUrl \(VSAAS_WATCHER_URL\)/);
+    expect(error.message).toMatch(/may have applied the request: the next `pulumi up` \(or `pulumi refresh`\) checks before repeating it/);
+    expect(unclear(error.message)).toBeUndefined();
   });
 
   it("undoes a membership whose rights the Watcher ignored (a Watcher that takes only the documented flag)", async () => {
