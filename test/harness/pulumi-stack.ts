@@ -329,9 +329,11 @@ export class PulumiStack {
    * no `pulumi-language-nodejs` ("failed to load language plugin nodejs"; docs/development.md). A
    * stand-in is put first on the PATH for this run: it serves `@pulumi/pulumi`'s own LanguageServer
    * (the one the inline runs use) for those questions, and fails if asked to run the program.
-   * A normal Pulumi installation has the real one and needs none of this.
+   * A CLI with the real one beside it or on the PATH (a normal installation) runs without it.
    */
   async importFile(file: string, args: string[] = []): Promise<CliRun> {
+    const importArgs = ["import", "--file", file, "--generate-code=false", "--yes", "--stack", this.stack, ...args];
+    if (this.cli.nodejsLanguageHost) return this.run(importArgs);
     const dir = path.join(this.root, "language-host");
     fs.mkdirSync(dir, { recursive: true });
     const script = path.join(dir, "language-host.js");
@@ -340,7 +342,7 @@ export class PulumiStack {
     fs.writeFileSync(bin, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
     fs.chmodSync(bin, 0o755);
     const env = { PATH: [dir, this.env.PATH ?? ""].join(path.delimiter), PULUMI_IGNORE_AMBIENT_PLUGINS: "false" };
-    return this.run(["import", "--file", file, "--generate-code=false", "--yes", "--stack", this.stack, ...args], { env });
+    return this.run(importArgs, { env });
   }
 
   /** Removes the temporary folder (state, home, logs). Safe to call twice. */
