@@ -306,12 +306,12 @@ export class PulumiStack {
   }
 
   /** Runs the CLI directly (no program). Does not throw on a non-zero exit. */
-  async run(args: string[], options: { input?: string } = {}): Promise<CliRun> {
+  async run(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
     const started = Date.now();
     const rpcLog = this.rpcLogFile();
     const child = spawn(this.cli.command, ["--non-interactive", "--color", "never", ...args], {
       cwd: this.programDir,
-      env: this.envFor(rpcLog),
+      env: { ...this.envFor(rpcLog), ...options.env },
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       detached: true,
     });
@@ -320,6 +320,29 @@ export class PulumiStack {
     const run: CliRun = { args, exitCode, stdout, stderr, durationMs: Date.now() - started, rpcs: await readRpcs(rpcLog) };
     this.runs.push(run);
     return run;
+  }
+
+  /**
+   * `pulumi import --file <file> --generate-code=false --yes` (plus `args`). The CLI asks the
+   * project's language host which plugins the program needs (engine/plugins.go,
+   * `gatherPluginsFromProgram`) although an import never runs the program, and the pinned build has
+   * no `pulumi-language-nodejs` ("failed to load language plugin nodejs"; docs/development.md). A
+   * stand-in is put first on the PATH for this run: it serves `@pulumi/pulumi`'s own LanguageServer
+   * (the one the inline runs use) for those questions, and fails if asked to run the program.
+   * A CLI with the real one beside it or on the PATH (a normal installation) runs without it.
+   */
+  async importFile(file: string, args: string[] = []): Promise<CliRun> {
+    const importArgs = ["import", "--file", file, "--generate-code=false", "--yes", "--stack", this.stack, ...args];
+    if (this.cli.nodejsLanguageHost) return this.run(importArgs);
+    const dir = path.join(this.root, "language-host");
+    fs.mkdirSync(dir, { recursive: true });
+    const script = path.join(dir, "language-host.js");
+    fs.writeFileSync(script, standInLanguageHost(this.programDir));
+    const bin = path.join(dir, "pulumi-language-nodejs");
+    fs.writeFileSync(bin, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
+    fs.chmodSync(bin, 0o755);
+    const env = { PATH: [dir, this.env.PATH ?? ""].join(path.delimiter), PULUMI_IGNORE_AMBIENT_PLUGINS: "false" };
+    return this.run(importArgs, { env });
   }
 
   /** Removes the temporary folder (state, home, logs). Safe to call twice. */
@@ -538,6 +561,29 @@ function compileProgram(programDir: string): string {
   const entry = path.join(outDir, "index.js");
   if (!fs.existsSync(entry)) throw new Error(`${programDir} has no index.ts`);
   return entry;
+}
+
+/**
+ * A `pulumi-language-nodejs` stand-in for {@link PulumiStack.importFile}: `@pulumi/pulumi`'s
+ * LanguageServer (from the program's own node_modules) on a free port, printed on stdout as a
+ * plugin does; its program throws, since nothing may run one.
+ */
+function standInLanguageHost(programDir: string): string {
+  return `"use strict";
+const { createRequire } = require("node:module");
+const pulumiRequire = createRequire(createRequire(${JSON.stringify(path.join(programDir, "index.js"))}).resolve("@pulumi/pulumi/package.json"));
+const grpc = pulumiRequire("@grpc/grpc-js");
+const { LanguageServer } = pulumiRequire("./automation/server");
+const { LanguageRuntimeService } = pulumiRequire("./proto/language_grpc_pb");
+const server = new grpc.Server();
+server.addService(LanguageRuntimeService, new LanguageServer(async () => {
+  throw new Error("the pulumi-language-nodejs stand-in of the tests does not run programs (pulumi-stack.ts importFile)");
+}));
+server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => {
+  if (error) { console.error(error.message); process.exit(1); }
+  process.stdout.write(port + "\\n");
+});
+`;
 }
 
 /** pulumi-inline-child.ts compiled once per content into the temp folder (plain node starts it). */
