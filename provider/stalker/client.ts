@@ -96,9 +96,9 @@ export class StalkerClient {
   constructor(private readonly transport: HttpTransport) {
     // A wave of the engine's parallel Reads reaches the provider through gRPC one by one: on a busy
     // host 64 of them spread over tens of milliseconds, and once a wave has split in two batches it
-    // would stay split. A batch waits until no read has joined it for 15 ms, and while the previous
-    // batch is being answered (at most a second in all): a lone read waits 15 ms, a wave stays one call.
-    const timing = { idleMs: 15, windowMs: 1000, afterPrevious: true };
+    // would stay split. A batch waits until no read has joined it for 40 ms, and while the previous
+    // batch is being answered (at most a second in all): a lone read waits 40 ms, a wave stays one call.
+    const timing = { idleMs: 40, windowMs: 1000, afterPrevious: true };
     this.byMac = coalescedLookup({ ...timing, batch: (macs) => accountsByIdentifiers(this, "mac", macs) });
     this.byNumber = coalescedLookup({ ...timing, batch: (numbers) => accountsByIdentifiers(this, "number", numbers) });
     this.subscriptions = coalescedLookup({ ...timing, batch: (macs) => subscriptionsByMacs(this, macs) });
