@@ -4,8 +4,8 @@ import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, Vend
 import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output } from "../core/schema";
 import { HikConnectClient, type CameraView } from "./client";
-import { AREA_GONE_CODES, RESOURCE_GONE_CODES, RESOURCE_TAKEN_CODES, TREE_LIMITS } from "./codes";
-import { everyCamera, everyPage, filtered, siteIndex } from "./discover";
+import { RESOURCE_GONE_CODES, RESOURCE_TAKEN_CODES, TREE_LIMITS } from "./codes";
+import { everyCamera, everyPage, filtered, matchingUnderArea, siteIndex } from "./discover";
 
 const inputs = z.object({
   areaId: input(field.text({ min: 1, max: 32 }), {
@@ -97,17 +97,11 @@ export const hikAreaCamera = defineResource({
  * The cameras of an area made from this channel, exactly (areas/cameras/get of the area, 500 a
  * page). An area that does not exist (OPEN000031) has none.
  */
-export async function camerasWithKey(client: HikConnectClient, areaId: string, channelId: string): Promise<CameraView[]> {
-  const found: CameraView[] = [];
-  try {
-    for await (const page of everyPage((i, n) => client.listCameras(i, n, { areaId, includeSubAreas: false }), () => undefined)) {
-      for (const c of page) if (c.areaId === areaId && c.channelId === channelId) found.push(c);
-    }
-  } catch (error) {
-    if (error instanceof VendorApiError && error.code !== undefined && AREA_GONE_CODES.includes(error.code)) return [];
-    throw error;
-  }
-  return found;
+export function camerasWithKey(client: HikConnectClient, areaId: string, channelId: string): Promise<CameraView[]> {
+  return matchingUnderArea(
+    (i, n) => client.listCameras(i, n, { areaId, includeSubAreas: false }),
+    (c) => c.areaId === areaId && c.channelId === channelId,
+  );
 }
 
 /**

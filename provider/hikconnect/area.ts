@@ -4,8 +4,8 @@ import { describeError, mayStillBeRunning, VendorApiError } from "../core/errors
 import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output } from "../core/schema";
 import { HikConnectClient, type AreaView } from "./client";
-import { AREA_GONE_CODES, AREA_TAKEN_CODES, TREE_LIMITS } from "./codes";
-import { everyPage, filtered, siteIndex } from "./discover";
+import { AREA_TAKEN_CODES, TREE_LIMITS } from "./codes";
+import { everyPage, filtered, matchingUnderArea, siteIndex } from "./discover";
 
 const ROOT = "-1";
 
@@ -95,17 +95,11 @@ export const hikArea = defineResource({
  * The areas with this parent and name, exactly (areas/get with the parent's children, 500 a page).
  * A parent that does not exist (OPEN000031) has no children.
  */
-export async function areasWithKey(client: HikConnectClient, parentAreaId: string, name: string): Promise<AreaView[]> {
-  const found: AreaView[] = [];
-  try {
-    for await (const page of everyPage((i, n) => client.listAreas(i, n, { parentAreaId, includeSubAreas: false }), () => undefined)) {
-      for (const a of page) if (a.parentAreaId === parentAreaId && a.name === name) found.push(a);
-    }
-  } catch (error) {
-    if (error instanceof VendorApiError && error.code !== undefined && AREA_GONE_CODES.includes(error.code)) return [];
-    throw error;
-  }
-  return found;
+export function areasWithKey(client: HikConnectClient, parentAreaId: string, name: string): Promise<AreaView[]> {
+  return matchingUnderArea(
+    (i, n) => client.listAreas(i, n, { parentAreaId, includeSubAreas: false }),
+    (a) => a.parentAreaId === parentAreaId && a.name === name,
+  );
 }
 
 /**

@@ -1,4 +1,6 @@
+import { VendorApiError } from "../core/errors";
 import type { DiscoverOptions, DiscoveredObject } from "../core/resource";
+import { AREA_GONE_CODES } from "./codes";
 import { PAGE_SIZE, type AreaView, type CameraView, type HikConnectClient, type Page } from "./client";
 
 /**
@@ -49,4 +51,19 @@ export async function* filtered(options: DiscoverOptions, objects: AsyncIterable
     yield o;
     if (options.limit !== undefined && ++yielded >= options.limit) return;
   }
+}
+
+/**
+ * The items of every page that `keep` accepts, for a look-up under one area: an area the platform
+ * says is gone holds nothing (an empty answer, not an error).
+ */
+export async function matchingUnderArea<T>(fetch: (pageIndex: number, pageSize: number) => Promise<Page<T>>, keep: (item: T) => boolean): Promise<T[]> {
+  const found: T[] = [];
+  try {
+    for await (const page of everyPage(fetch, () => undefined)) found.push(...page.filter(keep));
+  } catch (error) {
+    if (error instanceof VendorApiError && error.code !== undefined && AREA_GONE_CODES.includes(error.code)) return [];
+    throw error;
+  }
+  return found;
 }
