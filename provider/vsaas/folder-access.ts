@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorNotFoundError, VendorTransportError } from "../core/errors";
@@ -94,7 +95,7 @@ export const vsaasFolderAccess = defineResource({
         const members = await client.listMembers(organizationId);
         if (!members) throw new Error(`VSAAS.IO Watcher has no organization ${organizationId} (from membershipId ${i.membershipId}); create the VsaasOrganizationUser first and pass its id`);
         if (!members.some((m) => m.user_id === userId)) {
-          throw new Error(`VSAAS.IO Watcher user ${userId} is not a member of organization ${organizationId}: create the VsaasOrganizationUser first and pass its id (\`member.id\`) as membershipId`);
+          throw new Error(`VSAAS.IO Watcher user ${userId} is not a member of organization ${organizationId}: create the VsaasOrganizationUser first and pass its id (\`member.id\`) as membershipId. If the stack has that membership already, it was removed outside Pulumi (or by a revoke that was cut off): \`pulumi up --refresh\` joins the user again`);
         }
         const granted = await grantOnce(client, organizationId, i, context);
         const outs = outputsOf(organizationId, userId, i, granted);
@@ -234,6 +235,59 @@ function differingRights(sent: Rights, got: Outputs): string[] {
 }
 
 /**
+ * Puts the user back into the organization after a revoke took them out. Leaving them out is the
+ * worst outcome a revoke can have (the subscriber loses every camera, and nothing in the next
+ * `pulumi up` notices), so this tries hard before giving up:
+ *  - the join is not idempotent, so the transport does not repeat it; after any failure the member
+ *    list is read (fresh) first: a lost answer of an applied join is a success;
+ *  - a join that may still be running (an answer after the timeout: the Watcher may apply it late)
+ *    is waited for — the list is read again after 1, 2 and 4 s — before a second join is sent;
+ *    after any other failure the list is read after 0.25 s, and again after 1 s if that read fails;
+ *  - a definite refusal (400, 403 …) is not repeated unless the list then shows the user back
+ *    (a 400 "already a member" after a late join is that case).
+ * A second join of a user who is back is refused (400, as the emulator does: the document shows no
+ * upsert), so it can never make two memberships. At most 4 joins and about 25 s. Found by the
+ * fault suite: one lost answer here used to leave the user outside the organization, and later one
+ * answer after the timeout did (the list was read once, before the Watcher applied the join).
+ */
+async function rejoin(client: WatcherClient, organizationId: number, userId: number, flags: Record<string, boolean>): Promise<void> {
+  const isBack = async () => {
+    client.forget();
+    return (await client.listMembers(organizationId))?.some((m) => m.user_id === userId) ?? false;
+  };
+  let lastError: unknown;
+  for (let join = 0; join < 4; join++) {
+    if (join > 0) {
+      const waits = lastError instanceof VendorApiError && mayStillBeRunning(lastError) ? [1_000, 2_000, 4_000] : [250, 1_000];
+      let back = false;
+      for (const ms of waits) {
+        await sleep(ms);
+        try {
+          back = await isBack();
+        } catch (readError) {
+          lastError = readError;
+          continue;
+        }
+        if (back) return;
+      }
+      if (!(lastError instanceof VendorApiError) || (!lastError.outcomeUnknown && !lastError.retryable && !mayStillBeRunning(lastError))) throw lastError;
+    }
+    try {
+      await client.addMember(organizationId, userId, flags);
+      return;
+    } catch (error) {
+      lastError = error;
+      if (error instanceof VendorApiError && (error.outcomeUnknown || error.retryable || mayStillBeRunning(error))) continue;
+      // A definite refusal: a success only if the user is back all the same (an earlier join applied late).
+      if (join > 0 && (await isBack().catch(() => false))) return;
+      throw error;
+    }
+  }
+  if (await isBack().catch(() => false)) return;
+  throw lastError;
+}
+
+/**
  * Revokes one folder right. The API has no revocation and a grant with every right off still
  * shows the folder, but a user who leaves an organization loses every folder right there (the
  * document: a user who joins has "folders_permissions": []). So: read the membership, take the
@@ -244,35 +298,6 @@ function differingRights(sent: Rights, got: Outputs): string[] {
  * cannot leave it) or when another folder right cannot be read in full (it could not be put back).
  * A failure between leaving and rejoining says exactly what state the user is in.
  */
-/**
- * Puts the user back into the organization after a revoke took them out. The join is not
- * idempotent, so the transport does not repeat it after a lost answer: look the member up — a
- * lost answer of an applied join is a success — and join again (twice at most) only when they are
- * certainly not back and the join cannot still be running. Found by the fault suite: one lost
- * answer here used to leave the user outside the organization (and the message said so even when
- * the join had been applied).
- */
-async function rejoin(client: WatcherClient, organizationId: number, userId: number, flags: Record<string, boolean>): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      if (attempt > 0) {
-        client.forget();
-        if ((await client.listMembers(organizationId))?.some((m) => m.user_id === userId)) return;
-        if (lastError instanceof VendorApiError && mayStillBeRunning(lastError)) throw lastError;
-      }
-      await client.addMember(organizationId, userId, flags);
-      return;
-    } catch (error) {
-      // A definite refusal (400, 403 …) is not repeated: only a failure that may pass or may have
-      // been applied is looked up and tried again.
-      if (!(error instanceof VendorApiError) || (!error.outcomeUnknown && !error.retryable)) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
 async function revoke(client: WatcherClient, organizationId: number, folderId: number, userId: number): Promise<void> {
   client.forget();
   const member = (await client.listMembers(organizationId))?.find((m) => m.user_id === userId);

@@ -179,6 +179,32 @@ describe("vsaasFolderAccess: destroy when the rejoin loses its answer (found by 
     expect(emulator().watcher.member(orgId, userId)).toMatchObject({ can_edit_organization_cameras: true });
     expect(access()).toMatchObject({ member: true, canViewCameras: false });
   });
+
+  it("a rejoin answered after the timeout (applied late) is waited for, not given up on: the user is back, one join sent", async () => {
+    useVsaasConfig(vsaasConfigOf(sandbox, PASSWORD, { "vsaas:timeoutSeconds": "1" }));
+    try {
+      const made = await create();
+      // Latency comes first, then the emulator applies the join: the list read right after the timeout does not show it yet.
+      emulator().faults.set("watcher.organization_users.create", { latencyMs: 1_600, times: 1 });
+      await vsaasFolderAccess.delete(made.id, made.outs);
+      expect(routes().filter((r) => r === "watcher.organization_users.create")).toHaveLength(1);
+      expect(emulator().watcher.member(orgId, userId)).toMatchObject({ can_edit_organization_cameras: true });
+    } finally {
+      useVsaasConfig(vsaasConfigOf(sandbox, PASSWORD));
+    }
+  });
+
+  it("a second join refused as a duplicate (the first was applied, its answer lost, the list unreadable) is a success when the user is back", async () => {
+    const made = await create();
+    emulator().faults.set("watcher.organization_users.create", { drop: "after", times: 1 });
+    // The revoke's own first read passes; the two reads after the lost answer fail (both tries each), so the join is sent again.
+    emulator().faults.set("watcher.organization_users.index", { status: 500, after: 1, times: 4 });
+    await vsaasFolderAccess.delete(made.id, made.outs);
+    const joins = emulator().log.entries().filter((e) => e.route === "watcher.organization_users.create");
+    expect(joins.map((e) => e.status)).toEqual([null, 400]);
+    expect(emulator().watcher.member(orgId, userId)).toMatchObject({ can_edit_organization_cameras: true });
+    expect(access()).toMatchObject({ member: true, canViewCameras: false });
+  });
 });
 
 describe("vsaasFolderAccess: adoption, duplicates, lost answers", () => {

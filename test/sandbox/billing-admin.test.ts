@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BillingEmulator, startSandbox } from "../../sandbox";
 import { sandboxInstructions } from "../../sandbox/cli-output";
+import { onFreePortBase } from "../harness/free-port";
 import { LENINA, LOGIN, PASSWORD, callProc, cashier, get, homeEditArgs, login, rowsOf, testCertificates, useBillingEmulator } from "./billing-call";
 
 const billing = useBillingEmulator();
@@ -143,8 +144,7 @@ describe("startSandbox: the billing", () => {
   });
 
   it("listens on portBase + 4", async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const sandbox = await startSandbox({ portBase: port });
+    const { port, value: sandbox } = await onFreePortBase((portBase) => startSandbox({ portBase }));
     try {
       expect(sandbox.billing.url).toBe(`https://127.0.0.1:${port + 4}`);
     } finally {

@@ -1,6 +1,6 @@
-import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox";
+import { onFreePortBase } from "../harness/free-port";
 import { admin } from "./forpost-call";
 import { addBody, callArea, getToken, session, useHikConnectEmulator } from "./hikconnect-call";
 
@@ -52,13 +52,9 @@ describe("Hik-Connect emulator admin routes and faults", () => {
 
 describe("the sandbox's Hik-Connect", () => {
   it("listens on portBase + 2, prints its config, and offers devices with random verification codes", async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, "127.0.0.1", () => {
-        const p = (server.address() as net.AddressInfo).port;
-        server.close(() => resolve(p));
-      });
-    });
-    const [a, b] = [await startSandbox({ portBase: port - 2 }), await startSandbox()];
+    const { port: base, value: a } = await onFreePortBase((portBase) => startSandbox({ portBase }));
+    const port = base + 2;
+    const b = await startSandbox();
     try {
       const { url, appKey, secretKey, areaUrl } = a.hikconnect;
       expect(url).toBe(`http://127.0.0.1:${port}`);
