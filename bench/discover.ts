@@ -1,10 +1,12 @@
 /**
- * `npm run bench:discover [-- --sizes 2000,10000] [--adopt] [--no-typecheck]`: figures, never
+ * `npm run bench:discover [-- --sizes 2000,10000] [--adopt] [--adopt-cli] [--no-typecheck]`: figures, never
  * assertions. Seeds the sandbox with N subscribers, runs `pulumi-telecom discover` over it and
  * prints per resource kind the objects found, the HTTP calls the emulators logged (and discover
  * counted), the time, and for the program: its size, the time to type-check it against the
  * packed package and, with `--adopt`, the time and vendor writes of adopting everything through
- * Pulumi's real dynamic-provider host (preview + up, as the engine sends them).
+ * Pulumi's real dynamic-provider host (preview + up, as the engine sends them), one step at a
+ * time; with `--adopt-cli`, through the real Pulumi CLI (`pulumi up --parallel 64`, then `pulumi
+ * preview --expect-no-changes`): what an operator runs, and the engine's own parallelism.
  *
  * N subscribers are seeded in EACH of the five systems (test/harness/discover-round-trip.ts
  * SEEDERS, the vendors' own `sandbox/<vendor>/<vendor>-seed.ts`); every registry resource with
@@ -19,6 +21,8 @@ import type { SandboxVendorName } from "../sandbox/sandbox-vendors";
 import { clearVendorLogs, discoverInto, packedProviderTexts, placeholderConfig, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, seed, vendorObjects, vendorRequests } from "../test/harness/discover-round-trip";
 import { MiniEngine } from "../test/harness/mini-engine";
 import { preparePackedInstall } from "../test/harness/packed-package";
+import { findPulumiCli, missingCliMessage } from "../test/harness/pulumi-cli";
+import { PulumiStack } from "../test/harness/pulumi-stack";
 import { runProgramUnderMocks } from "../test/harness/program-under-mocks";
 import { ProviderHost } from "../test/harness/provider-host";
 import { typecheckProgram } from "../test/harness/typecheck-program";
@@ -33,6 +37,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function main(): Promise<void> {
   const sizes = (argument("--sizes") ?? "2000,10000").split(",").map(Number);
   const adopt = process.argv.includes("--adopt");
+  const adoptCli = process.argv.includes("--adopt-cli");
   const typecheck = !process.argv.includes("--no-typecheck");
   const install = await preparePackedInstall();
   const sources = await roundTripSources();
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
         }
         for (const k of outcome.kinds.filter((k) => k.error)) console.log(`  ${k.token}: ERROR ${k.error}`);
         if (adopt) await adoptAll(sandbox, dir, outcome.plan!.placeholders);
+        if (adoptCli) await adoptThroughCli(sandbox, dir, outcome.plan!.placeholders);
       } finally {
         await sandbox.stop();
       }
@@ -128,6 +134,56 @@ async function adoptAll(sandbox: RunningSandbox, dir: string, placeholders: Read
     for (const f of failed.slice(0, 5)) console.log(`    failed: ${f.op} ${f.urn} ${f.error ?? JSON.stringify(f.failures)}`.slice(0, 1500));
   } finally {
     await host.stop();
+  }
+}
+
+/**
+ * `pulumi up` of the generated program through the real CLI (file backend, the program inline),
+ * then `pulumi preview --expect-no-changes`; counts what reached the vendors. The placeholders'
+ * made-up values go in with one `config set-all` per 500 keys (on the command line: they are
+ * test-only strings, not secrets anyone has).
+ */
+async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholders: ReadonlyArray<{ configKey: string; secret: boolean }>): Promise<void> {
+  const cli = findPulumiCli();
+  if (!cli) throw new Error(missingCliMessage());
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench\nruntime: nodejs\n");
+  const parallel = Number(argument("--parallel") ?? 64);
+  // PULUMI_SKIP_CHECKPOINTS: the engine writes the whole state after every step, which grows with the
+  // square of the resources (see the scale guide); `--checkpoints` keeps them, as the CLI's default.
+  const env: Record<string, string> = process.argv.includes("--checkpoints") ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" };
+  const stack = await PulumiStack.create({ cli, programDir: dir, timeoutMs: 4 * 3600_000, env });
+  try {
+    await stack.setConfig(sandbox.pulumiConfig);
+    const made = Object.entries(placeholderConfig("bench", placeholders).config);
+    for (let i = 0; i < made.length; i += 500) {
+      const batch = made.slice(i, i + 500);
+      const run = await stack.run(["config", "set-all", ...batch.flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), "--stack", stack.stack]);
+      if (run.exitCode !== 0) throw new Error(`pulumi config set-all failed:\n${run.stderr}`);
+    }
+    if (made.length > 0) console.log(`  adopt through the CLI (${cli.version}): ${made.length} placeholder config values set to made-up test-only values`);
+    const before = vendorObjects(sandbox);
+    clearVendorLogs(sandbox);
+    let t = performance.now();
+    const up = await stack.up(["--parallel", String(parallel), "--skip-preview", "--suppress-progress"]);
+    const upMs = performance.now() - t;
+    const upReads = vendorRequests(sandbox);
+    clearVendorLogs(sandbox);
+    t = performance.now();
+    const preview = await stack.preview(["--expect-no-changes", "--parallel", String(parallel)]);
+    const previewMs = performance.now() - t;
+    const previewReads = vendorRequests(sandbox);
+    const count = (r: Record<string, string[]>) => Object.entries(r).filter(([, l]) => l.length > 0).map(([v, l]) => `${v} ${l.length}`).join(", ");
+    const created = up.steps.filter((s) => s.op === "create" && s.status === "done").length;
+    console.log(
+      `  pulumi up --parallel ${parallel}: exit ${up.exitCode}, ${seconds(upMs)}, ${created} adopted; vendor objects ` +
+        `${JSON.stringify(vendorObjects(sandbox)) === JSON.stringify(before) ? "unchanged (0 writes)" : "CHANGED"}; reads: ${count(upReads)}`,
+    );
+    const shown = preview.digest ? `${preview.steps.filter((s) => s.op === "same").length} same of ${preview.steps.length}` : `no --json digest (${preview.stdout.length} bytes on stdout)`;
+    console.log(`  pulumi preview --expect-no-changes: exit ${preview.exitCode}, ${seconds(previewMs)}, ${shown}; reads: ${count(previewReads)}`);
+    if (up.exitCode !== 0) console.log(`  up stderr: ${up.stderr.slice(0, 3000)}`);
+    if (preview.exitCode !== 0) console.log(`  preview stderr: ${preview.stderr.slice(0, 3000)}\n${preview.stdout.slice(-3000)}`);
+  } finally {
+    await fs.promises.rm(stack.root, { recursive: true, force: true });
   }
 }
 

@@ -54,7 +54,12 @@ export const billingHome = defineResource({
     fields: ["street", "number"],
     optionalFields: ["liter", "city", "region", "country", "zipCode"],
     unique: true,
-    find: async (i) => sameAddress(await BillingClient.fromConfig().homes.all(), i).map((row) => ({ id: row["id"]!, label: homeAddress(row) })),
+    // One list for many creates (refreshed by every write); a fresh one when the core waits for a late add.
+    find: async (i, options) => {
+      const client = BillingClient.fromConfig();
+      const rows = options?.fresh ? await client.listHomes() : await client.homes.all();
+      return sameAddress(rows, i).map((row) => ({ id: row["id"]!, label: homeAddress(row) }));
+    },
   },
   async *discover(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
     // CLN_HOME_LIST without P_ID answers every home in one call (the document has no paging).

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
+import { mayStillBeRunning, VendorApiError, VendorTransportError } from "./errors";
 import { redact } from "./redact";
 import { fieldMeta, sameValue } from "./schema";
 
@@ -19,6 +21,8 @@ import { fieldMeta, sameValue } from "./schema";
  *   answer was lost and so were the look-ups) ends with an init error whose id is `pending:…`; the
  *   engine keeps that placeholder in the state, and the next `pulumi up`, `refresh` or `destroy`
  *   finds the object by its natural key (excluding the objects that had it before the create).
+ *   When the request timed out (the vendor may still apply it), the placeholder also says until
+ *   when: "not there" counts only after that ({@link settleByOf}, {@link settledFind}).
  */
 
 /** Inputs the SDK adds for adoption; never part of a resource's schema. */
@@ -59,9 +63,11 @@ export interface NaturalKey<I> {
   checkBeforeCreate?: boolean;
   /**
    * The objects that have this key now, exactly (never a partial match): their ids, or ids with a
-   * label for messages (`{ id: "1001", label: "ACME Ltd" }`).
+   * label for messages (`{ id: "1001", label: "ACME Ltd" }`). With `fresh`, the answer must come
+   * from a read made after the call (no list fetched earlier): the core asks for it while it waits
+   * for a request that timed out to land (see {@link settledFind}).
    */
-  find(inputs: I): Promise<Array<string | { id: string; label?: string }>>;
+  find(inputs: I, options?: { fresh: true }): Promise<Array<string | { id: string; label?: string }>>;
 }
 
 /** What a create that had to give up without knowing its outcome needs to report. */
@@ -91,6 +97,50 @@ export interface PendingCreate {
   before: string[];
   /** When the create gave up (ISO time), for the messages. */
   since: string;
+  /**
+   * Until when (ISO time) the vendor may still apply the request, when it timed out: until then an
+   * object that is not there yet proves nothing, so a resolution waits for this before creating
+   * again (which would make a duplicate when the late request lands) or dropping the placeholder.
+   */
+  settleBy?: string;
+}
+
+/** The shortest and the longest a resolution waits for a late request to land (see {@link settleByOf}). */
+export const MIN_SETTLE_MS = 5_000;
+export const MAX_SETTLE_MS = 120_000;
+
+/**
+ * When a create that ended with `error` may still take effect: the request timed out (the vendor
+ * may be working on it) → now + the request's timeout (as long again as the client waited), at
+ * least {@link MIN_SETTLE_MS} and at most {@link MAX_SETTLE_MS}; otherwise undefined (a lost
+ * answer or a refused connection: whatever happened has happened). Found by the fault suite: an add answered 0.3 s after the timeout, a
+ * placeholder resolved 0.1 s after it found nothing, created again, and the billing held the
+ * address twice.
+ */
+export function settleByOf(error: unknown, now = Date.now()): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current instanceof VendorApiError && mayStillBeRunning(current)) {
+      const timeoutMs = current instanceof VendorTransportError ? current.failure?.timeoutMs : undefined;
+      return new Date(now + Math.min(Math.max(timeoutMs ?? 30_000, MIN_SETTLE_MS), MAX_SETTLE_MS)).toISOString();
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * `look()` until it finds something or the pending create's `settleBy` has passed (a read about
+ * every second); at once when there is no `settleBy` or it has passed.
+ */
+export async function settledFind(pending: Pick<PendingCreate, "settleBy">, look: () => Promise<string[]>): Promise<string[]> {
+  let found = await look();
+  const until = pending.settleBy ? Date.parse(pending.settleBy) : Number.NaN;
+  while (found.length === 0 && Date.now() < until) {
+    await sleep(Math.min(1_000, Math.max(50, until - Date.now())));
+    found = await look();
+  }
+  return found;
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   markResolved,
   PENDING_KEY,
   pendingId,
+  settleByOf,
+  settledFind,
   takeResolution,
   wasResolved,
   writeOnlyInputs,
@@ -197,8 +199,8 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
   const keyNames = definition.naturalKey ? [...definition.naturalKey.fields, ...(definition.naturalKey.optionalFields ?? [])] : [];
   const lockOf = (key: Record<string, unknown>) => `${definition.token}:${JSON.stringify(key)}`;
   const labels = new Map<string, string>();
-  const find = async (values: Props) =>
-    (await definition.naturalKey!.find(values as Partial<ResourceInputs<S>>)).map((found) => {
+  const find = async (values: Props, options?: { fresh: true }) =>
+    (await definition.naturalKey!.find(values as Partial<ResourceInputs<S>>, options)).map((found) => {
       if (typeof found === "string") return found;
       if (found.label) labels.set(found.id, found.label);
       return found.id;
@@ -301,9 +303,17 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
       const run = async (): Promise<{ id: string; outs: Props }> => {
         const resolving = key ? takeResolution(definition.token, key) : undefined;
         const shouldLook = key !== undefined && (adoptExisting || resolving !== undefined || definition.naturalKey!.checkBeforeCreate !== false);
-        const now = shouldLook ? await find(inputs) : [];
+        let now = shouldLook ? await find(inputs) : [];
         if (resolving) {
-          const made = now.filter((id) => !resolving.pending.before.includes(id));
+          const fresh = () => now.filter((id) => !resolving.pending.before.includes(id));
+          // A request that timed out may still land: "not there" counts once its time has passed.
+          if (fresh().length === 0 && resolving.pending.settleBy) {
+            await settledFind(resolving.pending, async () => {
+              now = await find(inputs, { fresh: true });
+              return fresh();
+            });
+          }
+          const made = fresh();
           if (made.length > 1) throw new Error(ambiguous(key!, made, "a create that could not be confirmed earlier"));
           if (made.length === 1) {
             const result = await adopt(made[0]!, inputs, `resolving the create that could not be confirmed at ${resolving.pending.since}`, props[PROVIDER_KEY]);
@@ -429,7 +439,8 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
         throw new ResourceInitError(createdId, dropUndefined(properties), error);
       }
       if (error instanceof CreateOutcomeUnknownError && key) {
-        const pending: PendingCreate = { key, before, since: new Date().toISOString() };
+        const settleBy = settleByOf(error);
+        const pending: PendingCreate = { key, before, since: new Date().toISOString(), ...(settleBy ? { settleBy } : {}) };
         const id = pendingId(definition.token, pending);
         const properties = { ...withDeclared(inputs as Props, declared), [PENDING_KEY]: pending, [PROVIDER_KEY]: currentProvider };
         throw new ResourceInitError(id, dropUndefined(properties), error, {
@@ -446,7 +457,9 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
   async function pendingObjects(id: string, olds: Props): Promise<string[]> {
     const pending = olds[PENDING_KEY] as PendingCreate | undefined;
     if (!pending || !definition.naturalKey) throw new Error(`${definition.token}: the state's placeholder ${id} carries no natural key; remove it with \`pulumi state delete\``);
-    return (await find({ ...olds, ...pending.key })).filter((x) => !pending.before.includes(x));
+    // A refresh or destroy right after a timed-out create waits for it to land before calling it absent.
+    let reads = 0;
+    return settledFind(pending, async () => (await find({ ...olds, ...pending.key }, reads++ > 0 ? { fresh: true } : undefined)).filter((x) => !pending.before.includes(x)));
   }
 
   async function readPending(id: string, olds: Props): Promise<{ id?: string; props?: Props; inputs?: Props }> {

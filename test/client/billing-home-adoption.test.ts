@@ -71,6 +71,31 @@ describe("a create whose outcome cannot be told (issue 13's bug)", () => {
     expect(emulator().homes.list()).toHaveLength(1);
     expect(emulator().log.entries("CLN_HOME_EDIT")).toHaveLength(1);
   });
+
+  it("the next up right after a timed-out add waits for it to land and keeps that home: never a second add (found by the fault suite)", async () => {
+    ctx.configure({ "billing:timeoutSeconds": "1" });
+    emulator().faults.set("CLN_HOME_EDIT", { latencyMs: 2_500, times: 1 });
+    const error = (await failure(billingHome.create(await checked(LENINA_INPUTS)))) as ResourceInitError;
+    expect(error.id).toMatch(/^pending:/);
+    const pending = error.properties["__pending"] as { since: string; settleBy?: string };
+    // As long again as the client waited (its timeout), and at least 5 s, from when it gave up.
+    expect(Date.parse(pending.settleBy!) - Date.parse(pending.since)).toBeGreaterThanOrEqual(4_900);
+    expect(emulator().homes.list()).toHaveLength(0); // not landed yet
+    // At once, as the engine replaces the placeholder: the create finds nothing yet and waits.
+    await billingHome.diff(error.id, error.properties, await checked(LENINA_INPUTS));
+    const { id } = await billingHome.create(await checked(LENINA_INPUTS));
+    expect(emulator().homes.list().map((h) => String(h.ID))).toEqual([id]);
+    expect(emulator().log.entries("CLN_HOME_EDIT")).toHaveLength(1);
+  });
+
+  it("a refresh right after a timed-out add waits for it too: the placeholder becomes the home, not dropped", async () => {
+    ctx.configure({ "billing:timeoutSeconds": "1" });
+    emulator().faults.set("CLN_HOME_EDIT", { latencyMs: 2_500, times: 1 });
+    const error = (await failure(billingHome.create(await checked(LENINA_INPUTS)))) as ResourceInitError;
+    const read = await billingHome.read(error.id, error.properties);
+    expect(read.id).toBe(String(emulator().homes.list()[0]!.ID));
+    expect(emulator().log.entries("CLN_HOME_EDIT")).toHaveLength(1);
+  });
 });
 
 describe("adopting and importing homes", () => {

@@ -24,7 +24,8 @@ import { auditObjects, neighbourRecords, secretsIn, snapshot, touchedNeighbours,
 import { faultCases, RESOURCE_SECRETS, type FaultCase } from "./fault-cases";
 import { TcpProxy } from "./tcp-proxy";
 
-const SEED = 20_260_613;
+/** FAULT_SEED=<n> plays another seeded run (a soak: `for s in 1 2 3; do FAULT_SEED=$s npx vitest run test/fault; done`). */
+const SEED = Number(process.env.FAULT_SEED ?? 20_260_613);
 const FAULT_RATE = 0.25;
 /**
  * Objects per resource. A stack's steps run one at a time, so the wall time grows with N: 6 objects
