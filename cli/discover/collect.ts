@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as diagnostics from "node:diagnostics_channel";
 import { redact } from "../../provider/core/redact";
+import type { DiscoverOptions } from "../../provider/core/resource";
 import type { FoundObject } from "./plan";
 import type { ProgressDisplay } from "./progress";
 import { vendorOf, type DiscoverSource } from "./sources";
@@ -63,16 +64,27 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     byVendor.get(v)!.push(s);
   }
   const results = new Map<DiscoverSource, { found: FoundObject[]; report: KindReport }>();
+  // Lists more than one kind needs are read once in a run (a failed read is tried again by the next kind).
+  const reads = new Map<string, Promise<unknown>>();
+  const shared = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let answer = reads.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      answer = read();
+      reads.set(key, answer);
+      answer.catch(() => reads.delete(key));
+    }
+    return answer;
+  };
   await Promise.all(
     [...byVendor.values()].map(async (kinds) => {
-      for (const source of kinds) results.set(source, await collectKind(source, options));
+      for (const source of kinds) results.set(source, await collectKind(source, options, shared));
     }),
   );
   const ordered = options.sources.map((s) => results.get(s)!);
   return { found: ordered.flatMap((r) => r.found), kinds: ordered.map((r) => r.report) };
 }
 
-async function collectKind(source: DiscoverSource, options: CollectOptions): Promise<{ found: FoundObject[]; report: KindReport }> {
+async function collectKind(source: DiscoverSource, options: CollectOptions, shared: NonNullable<DiscoverOptions["shared"]>): Promise<{ found: FoundObject[]; report: KindReport }> {
   const definition = source.resource.definition;
   const report: KindReport = { token: definition.token, vendor: vendorOf(definition.token), found: 0, calls: 0, ms: 0 };
   const found: FoundObject[] = [];
@@ -89,6 +101,7 @@ async function collectKind(source: DiscoverSource, options: CollectOptions): Pro
         ...(options.limit !== undefined ? { limit: options.limit } : {}),
         ...(prefix !== undefined ? { subscriberPrefix: prefix } : {}),
         onProgress: () => options.progress.update(definition.token, found.length, report.calls),
+        shared,
       });
       for await (const object of iterable) {
         // The prefix is applied here too: a vendor whose list cannot filter may hand over everything.

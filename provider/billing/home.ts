@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
-import { defineResource, type DiscoverOptions, type DiscoveredObject, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoverOptions, type DiscoveredObject, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, sameValue } from "../core/schema";
 import { decodeWireFields, wireFields, WireDecodeError } from "../core/wire";
 import type { BillingRow } from "./answer";
@@ -63,7 +63,8 @@ export const billingHome = defineResource({
   },
   async *discover(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
     // CLN_HOME_LIST without P_ID answers every home in one call (the document has no paging).
-    const rows = await BillingClient.fromConfig().listHomes();
+    const client = BillingClient.fromConfig();
+    const rows = await sharedRead(options, "billing:homes", () => client.listHomes());
     options.onProgress?.(rows.length);
     let yielded = 0;
     for (const row of rows) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
 import { registerSecret } from "../core/redact";
-import { defineResource, type DiscoverOptions, type DiscoveredObject, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoverOptions, type DiscoveredObject, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, sameValue } from "../core/schema";
 import type { BillingRow } from "./answer";
 import { BillingClient, SwitchOp, type SwitchColumns } from "./client";
@@ -79,7 +79,7 @@ export const billingSwitch = defineResource({
     const client = BillingClient.fromConfig();
     const rows = await client.listSwitches();
     options.onProgress?.(rows.length);
-    const addresses = new Map((await client.listHomes()).map((home) => [home["id"], homeAddress(home)]));
+    const addresses = new Map((await sharedRead(options, "billing:homes", () => client.listHomes())).map((home) => [home["id"], homeAddress(home)]));
     options.onProgress?.(rows.length);
     let yielded = 0;
     for (const row of rows) {

@@ -97,6 +97,18 @@ export interface DiscoverOptions {
   subscriberPrefix?: string;
   /** Told after each vendor call, for a progress display. */
   onProgress?(found: number): void;
+  /**
+   * One read per discover run for a list several kinds of a vendor need (Forpost's accounts and
+   * each account's users, VSAAS.IO's members of each organization, the Hik-Connect area tree and
+   * cameras, the billing's homes): the first kind reads it, the others get the same answer. Read
+   * through {@link sharedRead}; absent (a kind's discover called on its own) every read is made.
+   */
+  shared?<T>(key: string, read: () => Promise<T>): Promise<T>;
+}
+
+/** `read()` once per discover run under `key` (see {@link DiscoverOptions.shared}). */
+export function sharedRead<T>(options: DiscoverOptions, key: string, read: () => Promise<T>): Promise<T> {
+  return options.shared ? options.shared(key, read) : read();
 }
 
 export interface ResourceDefinition<S extends z.ZodRawShape, C extends z.ZodRawShape> {

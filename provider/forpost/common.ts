@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
-import type { DiscoverOptions } from "../core/resource";
+import { sharedRead, type DiscoverOptions } from "../core/resource";
 import type { ForpostAccountRecord, ForpostClient } from "./client";
 
 /**
@@ -97,7 +97,7 @@ export async function* eachAccount<T>(
   options: DiscoverOptions,
   perAccount: (account: ForpostAccountRecord) => Promise<T[]>,
 ): AsyncGenerator<{ account: ForpostAccountRecord; item: T }> {
-  const all = await client.masAccounts();
+  const all = await sharedRead(options, "forpost:accounts", () => client.masAccounts());
   let found = 0;
   options.onProgress?.(found);
   const prefix = options.subscriberPrefix;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError } from "../core/adoption";
 import { describeError, VendorApiError } from "../core/errors";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
 import { ForpostClient, type ForpostAccessRights, type ForpostAccessRow } from "./client";
 import { eachAccount, forpostId, subscriberOf } from "./common";
@@ -146,7 +146,7 @@ function explain(error: unknown, i: Partial<Inputs>): unknown {
 async function* discoverAccess(options: DiscoverOptions): AsyncGenerator<DiscoveredObject> {
   const client = ForpostClient.fromConfig();
   const perAccount = async (accountId: number) => {
-    const users = await client.usersOf(accountId);
+    const users = await sharedRead(options, `forpost:users:${accountId}`, () => client.usersOf(accountId));
     const rows = await Promise.all(users.map(async (u) => ({ user: u, rows: await client.rightsOf(u.ID) })));
     return rows.flatMap(({ user, rows: list }) => list.filter(grantsAny).map((row) => ({ user, row })));
   };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withKeyLock } from "../core/key-lock";
 import { registerSecret } from "../core/redact";
 import { VendorApiError } from "../core/errors";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, type CheckFailure } from "../core/schema";
 import { encodeWireFields, wireFields } from "../core/wire";
 import { ForpostClient, type ForpostUserRecord } from "./client";
@@ -200,7 +200,7 @@ function toOutputs(record: ForpostUserRecord, known: Partial<Outputs>): Outputs 
 
 async function* discoverUsers(options: DiscoverOptions): AsyncGenerator<DiscoveredObject> {
   const client = ForpostClient.fromConfig();
-  for await (const { account, item: user } of eachAccount(client, options, (a) => client.usersOf(a.ID))) {
+  for await (const { account, item: user } of eachAccount(client, options, (a) => sharedRead(options, `forpost:users:${a.ID}`, () => client.usersOf(a.ID)))) {
     const outs = toOutputs(user, {});
     const { userId: _id, ...found } = outs;
     yield {

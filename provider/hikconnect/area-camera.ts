@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output } from "../core/schema";
 import { HikConnectClient, type CameraView } from "./client";
 import { RESOURCE_GONE_CODES, RESOURCE_TAKEN_CODES, TREE_LIMITS } from "./codes";
-import { everyCamera, everyPage, filtered, matchingUnderArea, siteIndex } from "./discover";
+import { everyCamera, filtered, matchingUnderArea, siteIndex } from "./discover";
 
 const inputs = z.object({
   areaId: input(field.text({ min: 1, max: 32 }), {
@@ -213,20 +213,18 @@ async function* discoverCameras(options: DiscoverOptions): AsyncGenerator<Discov
   const client = HikConnectClient.fromConfig();
   let found = 0;
   const onCall = () => options.onProgress?.(found);
-  const { siteOf } = await siteIndex(client, onCall);
+  const { siteOf } = await sharedRead(options, "hikconnect:areas", () => siteIndex(client, onCall));
   const all = async function* (): AsyncGenerator<DiscoveredObject> {
-    for await (const page of everyPage((p, n) => client.listCameras(p, n), onCall)) {
-      for (const c of page) {
-        found++;
-        const subscriber = siteOf(c.areaId);
-        yield {
-          id: c.id,
-          inputs: { areaId: c.areaId, channelId: c.channelId, name: c.name },
-          refs: { areaId: { token: "hikconnect:Area", id: c.areaId } },
-          ...(subscriber !== undefined ? { subscriber } : {}),
-          name: c.name,
-        };
-      }
+    for (const c of await sharedRead(options, "hikconnect:cameras", () => everyCamera(client, onCall))) {
+      found++;
+      const subscriber = siteOf(c.areaId);
+      yield {
+        id: c.id,
+        inputs: { areaId: c.areaId, channelId: c.channelId, name: c.name },
+        refs: { areaId: { token: "hikconnect:Area", id: c.areaId } },
+        ...(subscriber !== undefined ? { subscriber } : {}),
+        name: c.name,
+      };
     }
   };
   yield* filtered(options, all());

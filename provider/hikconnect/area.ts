@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError } from "../core/errors";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output } from "../core/schema";
 import { HikConnectClient, type AreaView } from "./client";
 import { AREA_TAKEN_CODES, TREE_LIMITS } from "./codes";
@@ -176,7 +176,7 @@ function outputsOf(id: string, known: Partial<Outputs>, now: AreaView): Outputs 
 async function* discoverAreas(options: DiscoverOptions): AsyncGenerator<DiscoveredObject> {
   const client = HikConnectClient.fromConfig();
   let found = 0;
-  const { areas, siteOf } = await siteIndex(client, () => options.onProgress?.(found));
+  const { areas, siteOf } = await sharedRead(options, "hikconnect:areas", () => siteIndex(client, () => options.onProgress?.(found)));
   const all = async function* (): AsyncGenerator<DiscoveredObject> {
     for (const a of areas) {
       found++;

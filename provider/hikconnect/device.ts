@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { VendorApiError, VendorAuthError, VendorTransportError } from "../core/errors";
 import { registerSecret } from "../core/redact";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output, sameValue, type CheckFailure } from "../core/schema";
 import { DEVICE_CATEGORIES, HikConnectClient, type AddDeviceRequest, type DeviceView, type UpdateDeviceRequest } from "./client";
 import { hikconnectConfig } from "./config";
@@ -254,9 +254,9 @@ async function* discoverDevices(options: DiscoverOptions): AsyncGenerator<Discov
   const client = HikConnectClient.fromConfig();
   let found = 0;
   const onCall = () => options.onProgress?.(found);
-  const sites = await siteIndex(client, onCall);
+  const sites = await sharedRead(options, "hikconnect:areas", () => siteIndex(client, onCall));
   const areaOfDevice = new Map<string, string>();
-  for (const c of await everyCamera(client, onCall)) if (!areaOfDevice.has(c.deviceId)) areaOfDevice.set(c.deviceId, c.areaId);
+  for (const c of await sharedRead(options, "hikconnect:cameras", () => everyCamera(client, onCall))) if (!areaOfDevice.has(c.deviceId)) areaOfDevice.set(c.deviceId, c.areaId);
   const all = async function* (): AsyncGenerator<DiscoveredObject> {
     for await (const page of everyPage((i, n) => client.listDevices(i, n), onCall)) {
       for (const d of page) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorNotFoundError, VendorTransportError } from "../core/errors";
 import { withKeyLock } from "../core/key-lock";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { input, output } from "../core/schema";
 import { idParts } from "./names";
 import { membershipLock } from "./organization-user";
@@ -363,12 +363,12 @@ async function revoke(client: WatcherClient, organizationId: number, folderId: n
 /** Every folder right of every member of every organization but the default one: one list of organizations, one member list each. */
 async function* discoverFolderAccess(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
   const client = WatcherClient.fromConfig();
-  const organizations = (await client.listOrganizations()).filter((o) => o.is_default !== true).sort((a, b) => a.id - b.id);
+  const organizations = (await sharedRead(options, "vsaas:watcher-organizations", () => client.listOrganizations())).filter((o) => o.is_default !== true).sort((a, b) => a.id - b.id);
   let found = 0;
   options.onProgress?.(found);
   for (const o of organizations) {
     if (options.subscriberPrefix !== undefined && !o.title.startsWith(options.subscriberPrefix)) continue;
-    const members = (await client.listMembers(o.id)) ?? [];
+    const members = (await sharedRead(options, `vsaas:members:${o.id}`, () => client.listMembers(o.id))) ?? [];
     options.onProgress?.(found);
     for (const m of members) {
       for (const f of m.folders) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CreateOutcomeUnknownError, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError, VendorNotFoundError } from "../core/errors";
 import { withKeyLock } from "../core/key-lock";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { input, output } from "../core/schema";
 import { idParts } from "./names";
 import { isAlreadyThere, readMade, WatcherClient, type MemberFlags, type WatcherMember } from "./watcher-client";
@@ -200,12 +200,12 @@ function outputsOf(organizationId: number, m: WatcherMember): Outputs {
  */
 async function* discoverMemberships(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
   const client = WatcherClient.fromConfig();
-  const organizations = (await client.listOrganizations()).filter((o) => o.is_default !== true).sort((a, b) => a.id - b.id);
+  const organizations = (await sharedRead(options, "vsaas:watcher-organizations", () => client.listOrganizations())).filter((o) => o.is_default !== true).sort((a, b) => a.id - b.id);
   let found = 0;
   options.onProgress?.(found);
   for (const o of organizations) {
     if (options.subscriberPrefix !== undefined && !o.title.startsWith(options.subscriberPrefix)) continue;
-    const members = (await client.listMembers(o.id)) ?? [];
+    const members = (await sharedRead(options, `vsaas:members:${o.id}`, () => client.listMembers(o.id))) ?? [];
     options.onProgress?.(found);
     for (const m of members) {
       if (m.user_id === o.owner?.id) continue;
