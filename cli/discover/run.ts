@@ -4,7 +4,7 @@ import { setStackConfig } from "../../provider/core/config";
 import { redact } from "../../provider/core/redact";
 import { collect, type KindReport } from "./collect";
 import { configSourceOf, emptyStackValues, readConfigJson, readStackFile, vendorConfigState, type StackValues } from "./config";
-import { renderImportFile, serializedProvider, type ImportFileResult } from "./import-file";
+import { renderImportFile, serializedProvider, type ImportFile, type ImportFileResult } from "./import-file";
 import { planProgram, type ProgramPlan } from "./plan";
 import { configSetCommand, GENERATED_MARKER, renderProgram } from "./program";
 import { progressDisplay, type ProgressDisplay } from "./progress";
@@ -150,11 +150,27 @@ export async function runDiscover(options: DiscoverCommandOptions): Promise<Disc
       placeholderValue: (key) => stack.values.get(`${project}:${key}`),
     });
     // It may hold secrets in plain text (the placeholders' values): readable by its owner only.
-    fs.writeFileSync(path.resolve(options.importFile), `${JSON.stringify(importFile.file, null, 2)}\n`, { mode: 0o600 });
+    writeImportFile(path.resolve(options.importFile), importFile.file);
   }
 
   report(say, { kinds, plan, programFile, project, importFile, importPath: options.importFile });
   return { exitCode: 0, kinds, plan, programFile, ...(importFile ? { importFile } : {}) };
+}
+
+/**
+ * The import file as `JSON.stringify(file, null, 2)` would write it, one resource at a time: each
+ * resource carries `__provider` (about 2.5 KB) twice, so at 10,000 subscribers the text passes
+ * 900 MB, more than one JavaScript string can hold.
+ */
+export function writeImportFile(file: string, data: ImportFile): void {
+  const fd = fs.openSync(file, "w", 0o600);
+  try {
+    fs.writeSync(fd, '{\n  "resources": [');
+    data.resources.forEach((r, i) => fs.writeSync(fd, `${i > 0 ? "," : ""}\n    ${JSON.stringify(r, null, 2).replace(/\n/g, "\n    ")}`));
+    fs.writeSync(fd, `${data.resources.length > 0 ? "\n  " : ""}]\n}\n`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function readStackValues(options: DiscoverCommandOptions, out: string): StackValues {
