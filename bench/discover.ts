@@ -154,6 +154,10 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
   // PULUMI_SKIP_CHECKPOINTS: the engine writes the whole state after every step, which grows with the
   // square of the resources (see the scale guide); `--checkpoints` keeps them, as the CLI's default.
   const env: Record<string, string> = process.argv.includes("--checkpoints") ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" };
+  // The program's Node process needs more than its default heap (~4 GB) for tens of thousands of
+  // resources: at 35,583 it ran out after 7 minutes. Pulumi.yaml's `runtime.options.nodeargs` is
+  // the same for a program run by the CLI (see the scale guide).
+  env["NODE_OPTIONS"] = `--max-old-space-size=${argument("--heap-mb") ?? 12_288}`;
   const stack = await PulumiStack.create({ cli, programDir: dir, timeoutMs: 4 * 3600_000, env });
   try {
     await stack.setConfig(sandbox.pulumiConfig);

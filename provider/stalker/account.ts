@@ -1,6 +1,6 @@
 import { VendorNotFoundError } from "../core/errors";
 import { registerSecret } from "../core/redact";
-import { defineResource, type DiscoveredObject, type DiscoverOptions } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions } from "../core/resource";
 import { type CheckFailure } from "../core/schema";
 import { encodeWireFields } from "../core/wire";
 import { addAccountOnce, describeWhere, findLogin } from "./account-create";
@@ -98,7 +98,8 @@ export const stalkerAccount = defineResource({
  * (never the password), grouped by account number.
  */
 async function* discoverAccounts(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
-  const all = await StalkerClient.fromConfig().listAccounts();
+  const client = StalkerClient.fromConfig();
+  const all = await sharedRead(options, "stalker:accounts", () => client.listAccounts());
   const prefix = options.subscriberPrefix;
   const chosen = all.filter((r) => prefix === undefined || stringOf(r.account_number).startsWith(prefix)).slice(0, options.limit ?? Infinity);
   options.onProgress?.(chosen.length);

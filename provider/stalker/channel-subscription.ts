@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError } from "../core/adoption";
 import { describeError, VendorApiError } from "../core/errors";
-import { defineResource, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output } from "../core/schema";
 import { stringOf, withLocks } from "./addressing";
 import { boxLocks, boxOf, ensureDeclaredMac, noAccount, sortIds, writeChecked, type Box } from "./box";
@@ -178,7 +178,7 @@ function toOutputs(box: Box, row: StalkerSubscriptionRow | undefined, known: Par
  */
 async function* discoverSubscriptions(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
   const client = StalkerClient.fromConfig();
-  const [accounts, rows] = await Promise.all([client.listAccounts(), client.listSubscriptions()]);
+  const [accounts, rows] = await Promise.all([sharedRead(options, "stalker:accounts", () => client.listAccounts()), client.listSubscriptions()]);
   const byMac = new Map<string, typeof accounts>();
   for (const a of accounts) {
     const mac = normalizeMac(stringOf(a.stb_mac));

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateOutcomeUnknownError } from "../core/adoption";
 import { VendorApiError } from "../core/errors";
-import { defineResource, DECLARED_KEY, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
+import { defineResource, DECLARED_KEY, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, type CheckFailure } from "../core/schema";
 import { stringOf, withLocks } from "./addressing";
 import { boxLocks, boxOf, ensureDeclaredMac, noAccount, sortIds, writeChecked, type Box } from "./box";
@@ -161,7 +161,7 @@ function toOutputs(box: Box, now: StalkerModules): Outputs {
  */
 async function* discoverRestrictions(options: DiscoverOptions): AsyncIterable<DiscoveredObject> {
   const client = StalkerClient.fromConfig();
-  const accounts = await client.listAccounts();
+  const accounts = await sharedRead(options, "stalker:accounts", () => client.listAccounts());
   const counts = new Map<string, number>();
   for (const a of accounts) {
     const mac = normalizeMac(stringOf(a.stb_mac));

@@ -44,6 +44,7 @@ let adopted: ResourceState[];
 let stackConfig: Record<string, string>;
 let secretKeys: string[];
 let resourceCount: number;
+let floorAtDiscover: ReturnType<typeof discoverFloor>;
 /** Every record of every vendor right after the neighbours were added (before anything was adopted). */
 let withNeighbours: ReturnType<typeof vendorRecords>;
 let beforeNeighbours: ReturnType<typeof vendorRecords>;
@@ -68,6 +69,8 @@ beforeAll(async () => {
   });
   expect(vendorObjects(sandbox)).toEqual(before);
   resourceCount = discovered.plan!.groups.flatMap((g) => g.resources).length;
+  // Of what discover saw: the neighbours below come after it.
+  floorAtDiscover = discoverFloor(sandbox, (token) => discovered.kinds.find((k) => k.token === token)?.found ?? 0);
   // Subscribers an operator adds in the vendors' own interfaces after discover ran.
   beforeNeighbours = vendorRecords(sandbox);
   seedNeighbours(sandbox);
@@ -100,7 +103,7 @@ describe("discover → up → preview → edit → destroy, all five vendors", (
     if (rejected.length > 0) console.log(`left out of the program: ${rejected.map((r) => `${r.token} ${r.id}: ${r.reasons.join("; ")}`).join("\n  ")}`);
     expect(resourceCount + rejected.length).toBe(discovered.kinds.reduce((n, k) => n + k.found, 0));
     const requests = vendorRequests(sandbox);
-    const floor = discoverFloor(sandbox, found);
+    const floor = floorAtDiscover;
     const lines: string[] = [];
     for (const v of SANDBOX_VENDOR_NAMES) {
       const kinds = discovered.kinds.filter((k) => k.vendor === v);

@@ -184,14 +184,16 @@ export function vendorRecords(sandbox: RunningSandbox): Record<SandboxVendorName
  * - stalker: one GET /accounts and one GET /itv_subscription list everything; STB_MODULES has no
  *   list: one GET per box (accounts with a MAC);
  * - vsaas: one billing organizations list, one Watcher users list, one Watcher organizations list,
- *   and the members and folder rights per organization (no list across organizations);
+ *   and one member list (which carries the folder rights) per subscriber organization (no list
+ *   across organizations);
  * - hikconnect: a token, then areas, area cameras and devices, ⌈n/500⌉ pages each;
  * - billing: a login, CLN_HOME_LIST and CLN_SWITCH_LIST (no paging).
  */
 export function discoverFloor(sandbox: RunningSandbox, found: (token: string) => number): Record<SandboxVendorName, number> {
   const pages = (n: number) => Math.max(1, Math.ceil(n / 500));
   const boxes = sandbox.stalker.emulator.listAccounts().filter((a) => a.stb_mac).length;
-  const watcherOrganizations = sandbox.vsaas.emulator.state().watcherOrganizations.length;
+  // The default organization holds no subscriber: discover never reads its members.
+  const watcherOrganizations = sandbox.vsaas.emulator.state().watcherOrganizations.filter((o) => !o.is_default).length;
   return {
     forpost: 1 + 4 * found("forpost:Account") + found("forpost:User"),
     stalker: 2 + boxes,
