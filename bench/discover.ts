@@ -82,9 +82,10 @@ async function main(): Promise<void> {
           const found = outcome.kinds.filter((k) => k.vendor === v).reduce((n, k) => n + k.found, 0);
           console.log(`  ${v.padEnd(10)} ${String(found).padStart(6)} objects, ${String(logged.length).padStart(5)} requests logged: ${[...byRoute].map(([r, n]) => `${r} ×${n}`).join(", ")}`);
         }
-        const program = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
+        const programFiles = fs.readdirSync(dir).filter((f) => f === "index.ts" || /^subscribers-\d+\.ts$/.test(f));
+        const program = { length: programFiles.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0) };
         const importSize = withImportFile ? `; import file ${(fs.statSync(path.join(dir, "import.json")).size / 1024).toFixed(0)} KB` : "";
-        console.log(`  program: ${outcome.plan!.groups.flatMap((g) => g.resources).length} resources, ${(program.length / 1024).toFixed(0)} KB${importSize}`);
+        console.log(`  program: ${outcome.plan!.groups.flatMap((g) => g.resources).length} resources, ${(program.length / 1024).toFixed(0)} KB in ${programFiles.length} file(s)${importSize}`);
         if (typecheck) {
           t = performance.now();
           const report = await typecheckProgram(dir, ["index.ts"]);
@@ -154,6 +155,10 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
   // PULUMI_SKIP_CHECKPOINTS: the engine writes the whole state after every step, which grows with the
   // square of the resources (see the scale guide); `--checkpoints` keeps them, as the CLI's default.
   const env: Record<string, string> = process.argv.includes("--checkpoints") ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" };
+  // The program's Node process needs more than its default heap (~4 GB) for tens of thousands of
+  // resources: at 35,583 it ran out after 7 minutes. Pulumi.yaml's `runtime.options.nodeargs` does
+  // the same for a program the CLI runs (see the scale guide).
+  env["NODE_OPTIONS"] = `--max-old-space-size=${argument("--heap-mb") ?? 12_288}`;
   // The program's Node process needs more than its default heap (~4 GB) for tens of thousands of
   // resources: at 35,583 it ran out after 7 minutes. Pulumi.yaml's `runtime.options.nodeargs` is
   // the same for a program run by the CLI (see the scale guide).

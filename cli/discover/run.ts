@@ -6,7 +6,7 @@ import { collect, type KindReport } from "./collect";
 import { configSourceOf, emptyStackValues, readConfigJson, readStackFile, vendorConfigState, type StackValues } from "./config";
 import { renderImportFile, serializedProvider, type ImportFile, type ImportFileResult } from "./import-file";
 import { planProgram, type ProgramPlan } from "./plan";
-import { configSetCommand, GENERATED_MARKER, renderProgram } from "./program";
+import { configSetCommand, GENERATED_MARKER, PART_FILE, renderProgramFiles } from "./program";
 import { progressDisplay, type ProgressDisplay } from "./progress";
 import { registrySources, registryVendorConfigs, vendorOf, type DiscoverSource } from "./sources";
 
@@ -139,7 +139,14 @@ export async function runDiscover(options: DiscoverCommandOptions): Promise<Disc
 
   const plan = await planProgram(found);
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(programFile, renderProgram(plan, { ...(options.sdkModule ? { sdkModule: options.sdkModule } : {}), ...(options.commandLine ? { commandLine: options.commandLine } : {}) }));
+  const files = renderProgramFiles(plan, { ...(options.sdkModule ? { sdkModule: options.sdkModule } : {}), ...(options.commandLine ? { commandLine: options.commandLine } : {}) });
+  const notOurs = [...files.keys()].map((f) => path.join(out, f)).filter((f) => f !== programFile && fs.existsSync(f) && !options.force && !fs.readFileSync(f, "utf8").startsWith(GENERATED_MARKER));
+  if (notOurs.length > 0) throw new DiscoverUsageError(`${notOurs.join(", ")} exist${notOurs.length === 1 ? "s" : ""} and ${notOurs.length === 1 ? "was" : "were"} not written by discover: pass --force to replace, or --out <another folder>`);
+  // Parts an earlier, larger run wrote and this one does not: they would still be imported by nothing, but type-checked.
+  for (const f of fs.readdirSync(out)) {
+    if (PART_FILE.test(f) && !files.has(f) && fs.readFileSync(path.join(out, f), "utf8").startsWith(GENERATED_MARKER)) fs.rmSync(path.join(out, f));
+  }
+  for (const [f, text] of files) fs.writeFileSync(path.join(out, f), text);
   const pulumiYaml = path.join(out, "Pulumi.yaml");
   if (!fs.existsSync(pulumiYaml)) fs.writeFileSync(pulumiYaml, projectFile(project));
 
@@ -153,7 +160,7 @@ export async function runDiscover(options: DiscoverCommandOptions): Promise<Disc
     writeImportFile(path.resolve(options.importFile), importFile.file);
   }
 
-  report(say, { kinds, plan, programFile, project, importFile, importPath: options.importFile });
+  report(say, { kinds, plan, programFile, files: files.size, project, importFile, importPath: options.importFile });
   return { exitCode: 0, kinds, plan, programFile, ...(importFile ? { importFile } : {}) };
 }
 
@@ -214,7 +221,7 @@ function projectFile(project: string): string {
 
 function report(
   say: (line?: string) => void,
-  r: { kinds: KindReport[]; plan: ProgramPlan; programFile: string; project: string; importFile: ImportFileResult | undefined; importPath: string | undefined },
+  r: { kinds: KindReport[]; plan: ProgramPlan; programFile: string; files: number; project: string; importFile: ImportFileResult | undefined; importPath: string | undefined },
 ): void {
   const resources = r.plan.groups.flatMap((g) => g.resources).length;
   say();
@@ -227,7 +234,8 @@ function report(
   }
   say(`  calls per vendor: ${[...byVendor].map(([v, x]) => `${v} ${x.calls}`).join(", ")}`);
   say();
-  say(`Wrote ${r.programFile}: ${resources} resource${resources === 1 ? "" : "s"} in ${r.plan.groups.length} block${r.plan.groups.length === 1 ? "" : "s"}.`);
+  const parts = r.files - 1;
+  say(`Wrote ${r.programFile}${parts > 0 ? ` and ${parts} files it imports (subscribers-001.ts …)` : ""}: ${resources} resource${resources === 1 ? "" : "s"} in ${r.plan.groups.length} block${r.plan.groups.length === 1 ? "" : "s"}.`);
   if (r.plan.rejected.length > 0) {
     say(`${r.plan.rejected.length} object${r.plan.rejected.length === 1 ? " was" : "s were"} left out: the vendor's values fail the resource's checks (listed at the end of the program):`);
     for (const x of r.plan.rejected.slice(0, 20)) say(`  ${x.token} ${x.id}: ${x.reasons.join("; ")}`);
