@@ -111,9 +111,10 @@ export const MAX_SETTLE_MS = 120_000;
 
 /**
  * When a create that ended with `error` may still take effect: the request timed out (the vendor
- * may be working on it) → now + the request's timeout (as long again as the client waited), at
- * least {@link MIN_SETTLE_MS} and at most {@link MAX_SETTLE_MS}; otherwise undefined (a lost
- * answer or a refused connection: whatever happened has happened). Found by the fault suite: an add answered 0.3 s after the timeout, a
+ * may be working on it) → now + the request's timeout (as long again as the client waited; 30 s
+ * for a gateway's 504, whose own timeout is unknown), at least {@link MIN_SETTLE_MS} and at most
+ * {@link MAX_SETTLE_MS}; otherwise undefined (a lost answer or a refused connection: whatever
+ * happened has happened). Found by the fault suite: an add answered 0.3 s after the timeout, a
  * placeholder resolved 0.1 s after it found nothing, created again, and the billing held the
  * address twice.
  */

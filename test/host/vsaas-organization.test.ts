@@ -263,8 +263,12 @@ describe("VsaasOrganization: adoption, pending creates, coalesced reads (through
     emulator().faults.set("organizations.create", { status: 504, times: 1 });
     const [pending] = await e.up(await program());
     expect(pending!.initFailed?.id).toMatch(/^pending:/);
-    // (The fault answered without creating: nothing is there, so the refresh drops the placeholder...)
+    // (The fault answered without creating: nothing is there. A 504's request may still land, so
+    // the refresh reads again until the placeholder's settleBy — 30 s for a 504, whose gateway
+    // timeout is unknown — and only then drops it...)
+    const refreshed = Date.now();
     expect(await e.refresh()).toMatchObject([{ op: "gone" }]);
+    expect(Date.now() - refreshed).toBeGreaterThan(20_000);
     // ...and the next up creates it, once.
     expect(ops(await e.up(await program()))).toEqual(["create"]);
     expect(orgs()).toHaveLength(1);
@@ -282,7 +286,7 @@ describe("VsaasOrganization: adoption, pending creates, coalesced reads (through
     expect(orgs().map((o) => o.title)).toEqual(["Ivanov family", "Second"]);
     await other.destroy();
     await e.destroy();
-  });
+  }, 90_000);
 
   it("imports by id: a match writes nothing; a difference is listed at preview; a missing id is a clear error", async () => {
     emulator().reset();
