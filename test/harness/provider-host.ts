@@ -67,6 +67,14 @@ export interface InitFailure {
   reasons: string[];
 }
 
+/**
+ * The harness's deadline per RPC. The engine sets none on Create/Read/Update/Delete (only a
+ * resource's customTimeouts bound them), and a read of a pending create may wait out its settle
+ * time (up to 30 s after a 504, provider/core/adoption.ts), so this is well above that: a hung
+ * provider still fails the test, a waiting one does not.
+ */
+const DEFAULT_RPC_TIMEOUT_MS = 120_000;
+
 /** A gRPC error from the host, as the engine sees it. */
 export class ProviderHostError extends Error {
   /** The gRPC status code (2 = UNKNOWN for errors thrown by the provider). */
@@ -94,7 +102,7 @@ export interface ProviderHostOptions {
   cwd: string;
   /** Extra environment for the host process (added to the current environment). */
   env?: Record<string, string>;
-  /** Deadline of each RPC in milliseconds (default 30 000), so a hung provider fails the test. */
+  /** Deadline of each RPC in milliseconds (default 120 000), so a hung provider fails the test. */
   rpcTimeoutMs?: number;
 }
 
@@ -247,7 +255,7 @@ export class ProviderHost {
     lines.on("line", (line) => {
       output.stdout += `${line}\n`;
     });
-    return new ProviderHost(child, wire, port, output, options.rpcTimeoutMs ?? 30_000);
+    return new ProviderHost(child, wire, port, output, options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS);
   }
 
   /** Everything the host wrote to stderr so far (provider errors, console.error of providers). */
