@@ -22,12 +22,19 @@ export function renderProgram(plan: ProgramPlan, options: RenderProgramOptions =
   else out.push("export {};");
   if (plan.placeholders.length > 0) out.push("", "const config = new pulumi.Config();");
 
-  for (const group of plan.groups) {
-    out.push("", group.subscriber !== undefined ? `// Subscriber ${oneLine(group.subscriber)}` : "// Objects that belong to no subscriber");
-    for (const r of group.resources) out.push(...renderResource(r));
-  }
+  out.push(...renderGroups(plan.groups));
   out.push(...renderRejected(plan));
   return `${out.join("\n")}\n`;
+}
+
+/** One block per subscriber; `exported` variables are written `export const` (read by a later part). */
+function renderGroups(groups: ProgramPlan["groups"], exported: ReadonlySet<string> = new Set()): string[] {
+  const out: string[] = [];
+  for (const group of groups) {
+    out.push("", group.subscriber !== undefined ? `// Subscriber ${oneLine(group.subscriber)}` : "// Objects that belong to no subscriber");
+    for (const r of group.resources) out.push(...renderResource(r, exported.has(r.variable)));
+  }
+  return out;
 }
 
 /** The comment block a program starts with: what it is, the values to set, what was left out. */
@@ -133,10 +140,7 @@ export function renderProgramFiles(plan: ProgramPlan, options: RenderProgramOpti
     out.push(`import { ${classes.join(", ")} } from ${JSON.stringify(options.sdkModule ?? "pulumi-telecom")};`);
     for (const [from, names] of [...imports[i]!].sort((a, b) => a[0] - b[0])) out.push(`import { ${[...names].sort().join(", ")} } from "./${fileOf(from)}";`);
     if (placeholders) out.push("", "const config = new pulumi.Config();");
-    for (const group of groups) {
-      out.push("", group.subscriber !== undefined ? `// Subscriber ${oneLine(group.subscriber)}` : "// Objects that belong to no subscriber");
-      for (const r of group.resources) out.push(...renderResource(r, exported.has(r.variable)));
-    }
+    out.push(...renderGroups(groups, exported));
     files.set(`${fileOf(i)}.ts`, `${out.join("\n")}\n`);
   });
   return files;
