@@ -171,10 +171,10 @@ describe("BillingSwitch: no duplicates, no leaks", () => {
   it("keeps a switch whose read-back failed in the state, and the next up finishes it without another edit", async () => {
     const { other, regs } = await fresh();
     emulator().faults.set("CLN_SWITCH_EDIT", { latencyMs: 300, times: 1 });
-    const up = other.up(regs);
-    for (let waited = 0; !vendorCalls().includes("CLN_SWITCH_EDIT") && waited < 5000; waited += 5) await new Promise((r) => setTimeout(r, 5));
-    emulator().faults.set("CLN_SWITCH_LIST", { status: 503, body: "busy", times: 10 });
-    const [step] = await up;
+    // Set before the up (not after the edit is seen, which raced the read-back on a loaded CI
+    // machine): the create's look-up by home passes, every read after the edit fails.
+    emulator().faults.set("CLN_SWITCH_LIST", { status: 503, body: "busy", after: 1, times: 10 });
+    const [step] = await other.up(regs);
     expect(step).toMatchObject({ op: "create", id: "501", initFailed: { id: "501" } });
     emulator().faults.clear();
     expect(Object.values(other.state())[0]!.outputs).toMatchObject({ switchId: 501, pswSnmp: SNMP });
