@@ -159,10 +159,6 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
   // resources: at 35,583 it ran out after 7 minutes. Pulumi.yaml's `runtime.options.nodeargs` does
   // the same for a program the CLI runs (see the scale guide).
   env["NODE_OPTIONS"] = `--max-old-space-size=${argument("--heap-mb") ?? 12_288}`;
-  // The program's Node process needs more than its default heap (~4 GB) for tens of thousands of
-  // resources: at 35,583 it ran out after 7 minutes. Pulumi.yaml's `runtime.options.nodeargs` is
-  // the same for a program run by the CLI (see the scale guide).
-  env["NODE_OPTIONS"] = `--max-old-space-size=${argument("--heap-mb") ?? 12_288}`;
   const stack = await PulumiStack.create({ cli, programDir: dir, timeoutMs: 4 * 3600_000, env });
   try {
     await stack.setConfig(sandbox.pulumiConfig);
@@ -190,7 +186,8 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
       `  pulumi up --parallel ${parallel}: exit ${up.exitCode}, ${seconds(upMs)}, ${created} adopted; vendor objects ` +
         `${JSON.stringify(vendorObjects(sandbox)) === JSON.stringify(before) ? "unchanged (0 writes)" : "CHANGED"}; reads: ${count(upReads)}`,
     );
-    const shown = preview.digest ? `${preview.steps.filter((s) => s.op === "same").length} same of ${preview.steps.length}` : `no --json digest (${preview.stdout.length} bytes on stdout)`;
+    // `--json` lists only the steps that change something; the sames are counted in changeSummary.
+    const shown = preview.digest ? `change summary ${JSON.stringify(preview.digest.changeSummary ?? {})}, ${preview.steps.length} step(s) listed` : `no --json digest (${preview.stdout.length} bytes on stdout)`;
     console.log(`  pulumi preview --expect-no-changes: exit ${preview.exitCode}, ${seconds(previewMs)}, ${shown}; reads: ${count(previewReads)}`);
     if (up.exitCode !== 0) console.log(`  up stderr: ${up.stderr.slice(0, 3000)}`);
     if (preview.exitCode !== 0) console.log(`  preview stderr: ${preview.stderr.slice(0, 3000)}\n${preview.stdout.slice(-3000)}`);

@@ -36,6 +36,32 @@ type Assignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fal
  */
 export function assertSameType<A, B>(_proof: Assignable<A, B> extends true ? true : Same<A, B>): void {}
 
+/** Up to this many imports declared together get a line each; more get one line in all. */
+const IMPORT_LINES = 10;
+const IMPORT_EFFECT = "nothing is created; the first `pulumi up` reads it and fails if a declared input differs";
+let announcing: string[] = [];
+
+/**
+ * Tells the user, once per run of synchronous resource declarations, that `import` adopts rather than
+ * creates (the engine's display shows the steps as `create`). A discover-written program imports
+ * tens of thousands of resources: one log line (one engine call) each would flood the output.
+ */
+function announceImport(what: string): void {
+  announcing.push(what);
+  if (announcing.length > 1) return;
+  // A microtask: it runs once the program's synchronous declarations are done, and before the
+  // runtime can finish (a later macrotask may never run under mocks).
+  queueMicrotask(() => {
+    const imports = announcing;
+    announcing = [];
+    if (imports.length <= IMPORT_LINES) {
+      for (const one of imports) pulumi.log.info(`importing ${one}: ${IMPORT_EFFECT}`);
+    } else {
+      pulumi.log.info(`importing ${imports.length} resources (${imports.slice(0, 3).join(", ")}, …): ${IMPORT_EFFECT.replace("reads it", "reads each")}`);
+    }
+  });
+}
+
 /** Output properties of a resource, one `pulumi.Output` per field. */
 export type OutputProperties<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 
@@ -66,7 +92,7 @@ export abstract class TelecomResourceBase extends pulumi.dynamic.Resource {
     const { import: importId, adoptExisting, ...engineOpts } = opts ?? {};
     if (importId !== undefined && importId !== "") {
       props[IMPORT_KEY] = importId;
-      pulumi.log.info(`importing ${definition.token} ${String(importId)}: nothing is created; the first \`pulumi up\` reads it and fails if a declared input differs`);
+      announceImport(`${definition.token} ${String(importId)}`);
     }
     if (adoptExisting) props[ADOPT_KEY] = true;
     const [vendor, type] = definition.token.split(":") as [string, string];
