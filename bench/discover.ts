@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startSandbox, type RunningSandbox } from "../sandbox";
 import type { SandboxVendorName } from "../sandbox/sandbox-vendors";
-import { clearVendorLogs, discoverInto, packedProviderTexts, placeholderConfig, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, seed, vendorObjects, vendorRequests } from "../test/harness/discover-round-trip";
+import { clearVendorLogs, discoverInto, packedProviderTexts, placeholderConfig, pulumiConfigJson, roundTripSources, SANDBOX_VENDOR_NAMES, seed, vendorObjects, vendorRequestCounts } from "../test/harness/discover-round-trip";
 import { MiniEngine } from "../test/harness/mini-engine";
 import { preparePackedInstall } from "../test/harness/packed-package";
 import { findPulumiCli, missingCliMessage } from "../test/harness/pulumi-cli";
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         });
         const total = performance.now() - started;
         fs.rmSync(configJson);
-        const requests = vendorRequests(sandbox);
+        const requests = vendorRequestCounts(sandbox);
         const unchanged = JSON.stringify(vendorObjects(sandbox)) === JSON.stringify(before);
         console.log(`N = ${size} subscribers in each of the five systems (seeded in ${seconds(seedMs)}): discover ${seconds(total)} in all, vendor objects ${unchanged ? "unchanged" : "CHANGED"}`);
         console.log(`  ${"kind".padEnd(28)} ${"found".padStart(6)} ${"calls".padStart(6)} ${"obj/call".padStart(8)}  time`);
@@ -76,11 +76,10 @@ async function main(): Promise<void> {
           console.log(`  ${k.token.padEnd(28)} ${String(k.found).padStart(6)} ${String(k.calls).padStart(6)} ${(k.found / Math.max(1, k.calls)).toFixed(0).padStart(8)}  ${seconds(k.ms)}`);
         }
         for (const v of SANDBOX_VENDOR_NAMES) {
-          const logged = requests[v] ?? [];
-          const byRoute = new Map<string, number>();
-          for (const r of logged) byRoute.set(r, (byRoute.get(r) ?? 0) + 1);
+          const byRoute = requests[v];
+          const logged = [...byRoute.values()].reduce((a, b) => a + b, 0);
           const found = outcome.kinds.filter((k) => k.vendor === v).reduce((n, k) => n + k.found, 0);
-          console.log(`  ${v.padEnd(10)} ${String(found).padStart(6)} objects, ${String(logged.length).padStart(5)} requests logged: ${[...byRoute].map(([r, n]) => `${r} ×${n}`).join(", ")}`);
+          console.log(`  ${v.padEnd(10)} ${String(found).padStart(6)} objects, ${String(logged).padStart(5)} requests logged: ${[...byRoute].map(([r, n]) => `${r} ×${n}`).join(", ")}`);
         }
         const programFiles = fs.readdirSync(dir).filter((f) => f === "index.ts" || /^subscribers-\d+\.ts$/.test(f));
         const program = { length: programFiles.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0) };
@@ -129,8 +128,7 @@ async function adoptAll(sandbox: RunningSandbox, dir: string, placeholders: Read
     const up = await engine.up(registrations);
     const upMs = performance.now() - t;
     const failed = [...preview, ...up].filter((s) => s.error || s.op === "check-failed");
-    const requests = vendorRequests(sandbox);
-    const calls = Object.entries(requests).filter(([, r]) => r.length > 0).map(([v, r]) => `${v} ${r.length}`).join(", ");
+    const calls = count(vendorRequestCounts(sandbox));
     console.log(
       `  adopt (preview ${seconds(previewMs)}, up ${seconds(upMs)}): ${up.filter((s) => s.op === "create" && !s.error).length} adopted, ${failed.length} failed; ` +
         `vendor objects ${JSON.stringify(vendorObjects(sandbox)) === JSON.stringify(before) ? "unchanged (0 writes)" : "CHANGED"}; reads: ${calls}`,
@@ -174,13 +172,12 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
     let t = performance.now();
     const up = await stack.up(["--parallel", String(parallel), "--skip-preview", "--suppress-progress"]);
     const upMs = performance.now() - t;
-    const upReads = vendorRequests(sandbox);
+    const upReads = vendorRequestCounts(sandbox);
     clearVendorLogs(sandbox);
     t = performance.now();
     const preview = await stack.preview(["--expect-no-changes", "--parallel", String(parallel)]);
     const previewMs = performance.now() - t;
-    const previewReads = vendorRequests(sandbox);
-    const count = (r: Record<string, string[]>) => Object.entries(r).filter(([, l]) => l.length > 0).map(([v, l]) => `${v} ${l.length}`).join(", ");
+    const previewReads = vendorRequestCounts(sandbox);
     const created = up.steps.filter((s) => s.op === "create" && s.status === "done").length;
     console.log(
       `  pulumi up --parallel ${parallel}: exit ${up.exitCode}, ${seconds(upMs)}, ${created} adopted; vendor objects ` +
@@ -194,6 +191,15 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
   } finally {
     await fs.promises.rm(stack.root, { recursive: true, force: true });
   }
+}
+
+/** "forpost 12001 (GetAccounts ×1, …), stalker …": requests per vendor that had any, by route. */
+function count(requests: Record<string, Map<string, number>>): string {
+  return Object.entries(requests)
+    .map(([vendor, byRoute]) => [vendor, [...byRoute.values()].reduce((a, b) => a + b, 0), byRoute] as const)
+    .filter(([, n]) => n > 0)
+    .map(([vendor, n, byRoute]) => `${vendor} ${n} (${[...byRoute].map(([r, k]) => `${r} ×${k}`).join(", ")})`)
+    .join(", ");
 }
 
 main().catch((error) => {

@@ -22,6 +22,8 @@ export interface RequestLogEntry {
 /** An in-memory, bounded log of vendor requests that tests read and clear. */
 export class RequestLog {
   private readonly items: RequestLogEntry[] = [];
+  /** Requests per "METHOD route" since the last clear, the discarded ones included. */
+  private readonly tally = new Map<string, number>();
 
   /** @param capacity oldest entries are discarded beyond this many (keeps a long CLI run bounded). */
   constructor(private readonly capacity = 10_000) {}
@@ -29,6 +31,8 @@ export class RequestLog {
   /** Appends an entry (called by the framework). */
   record(entry: RequestLogEntry): void {
     this.items.push(entry);
+    const key = `${entry.method} ${entry.route ?? entry.path}`;
+    this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
   }
 
@@ -38,8 +42,17 @@ export class RequestLog {
     return selected.map((entry) => structuredClone(entry));
   }
 
-  /** Forgets every entry. */
+  /**
+   * How many requests arrived per "METHOD route" (the path when no route matched) since the last
+   * clear — all of them, also those the bounded entries no longer hold (a bench at scale).
+   */
+  counts(): Map<string, number> {
+    return new Map(this.tally);
+  }
+
+  /** Forgets every entry and count. */
   clear(): void {
     this.items.length = 0;
+    this.tally.clear();
   }
 }

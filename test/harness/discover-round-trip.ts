@@ -47,6 +47,16 @@ export function vendorRequests(sandbox: RunningSandbox): Record<SandboxVendorNam
   return out;
 }
 
+/**
+ * Requests per vendor and "METHOD route" since the logs were cleared: every request, where
+ * {@link vendorRequests} holds only what the bounded logs keep (the last 10,000 per vendor).
+ */
+export function vendorRequestCounts(sandbox: RunningSandbox): Record<SandboxVendorName, Map<string, number>> {
+  const out = {} as Record<SandboxVendorName, Map<string, number>>;
+  for (const v of SANDBOX_VENDOR_NAMES) out[v] = sandbox[v].emulator.log.counts();
+  return out;
+}
+
 export function clearVendorLogs(sandbox: RunningSandbox): void {
   for (const v of SANDBOX_VENDOR_NAMES) sandbox[v].emulator.log.clear();
 }

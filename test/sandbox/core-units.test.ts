@@ -92,6 +92,16 @@ describe("RequestLog", () => {
     entries[0]!.path = "/changed";
     expect(log.entries()[0]!.path).toBe("/2");
   });
+
+  it("counts every request per method and route, also those its capacity dropped, until cleared", () => {
+    const log = new RequestLog(2);
+    for (const route of ["list", "list", "get", "list"]) log.record({ time: "t", method: "GET", path: `/${route}`, route, params: {}, status: 200 });
+    log.record({ time: "t", method: "POST", path: "/nowhere", route: null, params: {}, status: 404 });
+    expect(log.entries()).toHaveLength(2);
+    expect(Object.fromEntries(log.counts())).toEqual({ "GET list": 3, "GET get": 1, "POST /nowhere": 1 });
+    log.clear();
+    expect(log.counts().size).toBe(0);
+  });
 });
 
 describe("sameSecret", () => {
