@@ -1,3 +1,4 @@
+import { CreateOutcomeUnknownError } from "../core/adoption";
 import { VendorApiError } from "../core/errors";
 import { locate, lockKeys, stringOf, type Located } from "./addressing";
 import type { StalkerAccountRecord, StalkerClient } from "./client";
@@ -119,6 +120,23 @@ export async function writeChecked<T>(box: Box, recheck: () => Promise<Box>, sen
       if (!(error instanceof VendorApiError) || !error.outcomeUnknown || attempt >= 3) throw error;
       current = await recheck();
     }
+  }
+}
+
+/**
+ * The first write of a box's settings (a subscription, menu restrictions), sent through
+ * {@link writeChecked}. When even the last try could not be confirmed, Stalker may have applied it:
+ * the create fails as outcome-unknown, so the state keeps a placeholder that the next `pulumi up`
+ * resolves by reading the box (the write is a set: it never doubles anything).
+ */
+export async function firstBoxWrite<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof VendorApiError && error.outcomeUnknown) {
+      throw new CreateOutcomeUnknownError(`${error.message}; it was sent again after checking the box, and could still not be confirmed`, { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { CreateOutcomeUnknownError } from "../core/adoption";
 import { describeError, VendorApiError } from "../core/errors";
 import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, output } from "../core/schema";
 import { stringOf, withLocks } from "./addressing";
-import { boxLocks, boxOf, ensureDeclaredMac, noAccount, sortIds, writeChecked, type Box } from "./box";
+import { boxLocks, boxOf, ensureDeclaredMac, firstBoxWrite, noAccount, sortIds, writeChecked, type Box } from "./box";
 import { StalkerClient, type StalkerSubscriptionRow } from "./client";
 import { macInput, normalizeMac } from "./mac";
 
@@ -66,17 +65,8 @@ export const stalkerChannelSubscription = defineResource({
       return withLocks(boxLocks(i.login, [i.mac]), async () => {
         const box = await writableBox(client, i.login, i.mac, "create");
         await ensureChannels(client, i.channels);
-        try {
-          const rows = await send(client, box, i.mac, { channels: i.channels, additionalServicesOn: i.additionalServicesOn });
-          return { id: i.login, outs: await outputsAfter(client, box, rows, i) };
-        } catch (error) {
-          // A set, and Stalker may have applied it: the state keeps a placeholder that the next
-          // `pulumi up` resolves by reading the box (it never doubles anything).
-          if (error instanceof VendorApiError && error.outcomeUnknown) {
-            throw new CreateOutcomeUnknownError(`${error.message}; it was sent again after checking the box, and could still not be confirmed`, { cause: error });
-          }
-          throw error;
-        }
+        const rows = await firstBoxWrite(() => send(client, box, i.mac, { channels: i.channels, additionalServicesOn: i.additionalServicesOn }));
+        return { id: i.login, outs: await outputsAfter(client, box, rows, i) };
       });
     },
     async read(id, olds) {

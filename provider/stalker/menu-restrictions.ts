@@ -1,10 +1,8 @@
 import { z } from "zod";
-import { CreateOutcomeUnknownError } from "../core/adoption";
-import { VendorApiError } from "../core/errors";
 import { defineResource, DECLARED_KEY, sharedRead, type DiscoveredObject, type DiscoverOptions, type ResourceInputs, type ResourceOutputs } from "../core/resource";
 import { field, input, type CheckFailure } from "../core/schema";
 import { stringOf, withLocks } from "./addressing";
-import { boxLocks, boxOf, ensureDeclaredMac, noAccount, sortIds, writeChecked, type Box } from "./box";
+import { boxLocks, boxOf, ensureDeclaredMac, firstBoxWrite, noAccount, sortIds, writeChecked, type Box } from "./box";
 import { StalkerClient, type StalkerModules } from "./client";
 import { macInput, normalizeMac } from "./mac";
 
@@ -80,16 +78,8 @@ export const stalkerMenuRestrictions = defineResource({
       const client = StalkerClient.fromConfig();
       return withLocks(boxLocks(i.login, [i.mac]), async () => {
         const box = await writableBox(client, i.login, i.mac, "create");
-        try {
-          const after = await send(client, box, i.mac, pickLists(i, LISTS));
-          return { id: i.login, outs: toOutputs(box, after) };
-        } catch (error) {
-          // A set, and Stalker may have applied it: the next `pulumi up` resolves the placeholder by reading the box.
-          if (error instanceof VendorApiError && error.outcomeUnknown) {
-            throw new CreateOutcomeUnknownError(`${error.message}; it was sent again after checking the box, and could still not be confirmed`, { cause: error });
-          }
-          throw error;
-        }
+        const after = await firstBoxWrite(() => send(client, box, i.mac, pickLists(i, LISTS)));
+        return { id: i.login, outs: toOutputs(box, after) };
       });
     },
     async read(id, olds) {
