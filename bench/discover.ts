@@ -156,8 +156,9 @@ async function adoptThroughCli(sandbox: RunningSandbox, dir: string, placeholder
   // The program's Node process needs more than its default heap (~4 GB) for tens of thousands of
   // resources: at 35,583 it ran out after 7 minutes. Pulumi.yaml's `runtime.options.nodeargs` does
   // the same for a program the CLI runs (see the scale guide).
-  env["NODE_OPTIONS"] = `--max-old-space-size=${argument("--heap-mb") ?? 12_288}`;
-  const stack = await PulumiStack.create({ cli, programDir: dir, timeoutMs: 4 * 3600_000, env });
+  // `--node-options "--stack-trace-limit=0"` and the like: more of the program's Node.js options.
+  env["NODE_OPTIONS"] = `--max-old-space-size=${argument("--heap-mb") ?? 12_288} ${argument("--node-options") ?? ""}`.trim();
+  const stack = await PulumiStack.create({ cli, programDir: dir, timeoutMs: 4 * 3600_000, env, keepEvents: false });
   try {
     await stack.setConfig(sandbox.pulumiConfig);
     const made = Object.entries(placeholderConfig("bench", placeholders).config);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { ADOPT_KEY, IMPORT_KEY } from "../provider/core/adoption";
+import { ADOPT_KEY, IMPORT_IN_CREATE_KEY, IMPORT_KEY } from "../provider/core/adoption";
 import { outputKeys, secretInputKeys, type ResourceDefinition } from "../provider/core/resource";
 import { providerShim } from "./provider-shim";
 
@@ -92,6 +92,9 @@ export abstract class TelecomResourceBase extends pulumi.dynamic.Resource {
     const { import: importId, adoptExisting, ...engineOpts } = opts ?? {};
     if (importId !== undefined && importId !== "") {
       props[IMPORT_KEY] = importId;
+      // In an update, the provider's Create reads the object and refuses a mismatch; the engine's
+      // Check, one resource at a time, then reads nothing (a preview's Check does the reading).
+      if (!pulumi.runtime.isDryRun()) props[IMPORT_IN_CREATE_KEY] = true;
       announceImport(`${definition.token} ${String(importId)}`);
     }
     if (adoptExisting) props[ADOPT_KEY] = true;

@@ -28,12 +28,21 @@ import { fieldMeta, sameValue } from "./schema";
 /** Inputs the SDK adds for adoption; never part of a resource's schema. */
 export const IMPORT_KEY = "__import";
 export const ADOPT_KEY = "__adopt";
+/**
+ * Set by the SDK beside `__import` when the program runs for an update, not a preview: then Check
+ * leaves the read to Create. The engine calls Check one resource at a time (its step generation is
+ * sequential, pulumi/pulumi#12351; only Diff has an opt-in parallel mode), so a read in Check would
+ * make the engine wait on a vendor round trip per imported object — at 35,583 objects, hours, and
+ * one Hik-Connect device at a time at 4 requests/s. Create runs `--parallel` at once, and refuses
+ * a mismatch listing every difference, as Check does in a preview.
+ */
+export const IMPORT_IN_CREATE_KEY = "__importInCreate";
 /** In a pending create's state: what is needed to find the object later. */
 export const PENDING_KEY = "__pending";
 export const PENDING_PREFIX = "pending:";
 
 /** Keys core adds to inputs or outputs besides the schema's. */
-export const CORE_INPUT_KEYS = ["__provider", IMPORT_KEY, ADOPT_KEY] as const;
+export const CORE_INPUT_KEYS = ["__provider", IMPORT_KEY, IMPORT_IN_CREATE_KEY, ADOPT_KEY] as const;
 
 /**
  * A resource's natural key: what the vendor identifies the object by besides its id (a contract

@@ -7,6 +7,7 @@ import {
   differences,
   expectResolution,
   IMPORT_KEY,
+  IMPORT_IN_CREATE_KEY,
   isPendingId,
   keyValues,
   markResolved,
@@ -283,7 +284,9 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
         const id = news[IMPORT_KEY] as string;
         inputs[IMPORT_KEY] = id;
         // The one place a preview reads from a vendor: an import shows its differences before `up`.
-        if (failures.length === 0 && !containsUnknown(inputs)) failures.push(...(await importProblems(id, inputs)));
+        // In an update the SDK says so, and Create reads instead (see IMPORT_IN_CREATE_KEY).
+        if (failures.length === 0 && news[IMPORT_IN_CREATE_KEY] === true) failures.push(...idProblems(id));
+        else if (failures.length === 0 && !containsUnknown(inputs)) failures.push(...(await importProblems(id, inputs)));
       }
       return { inputs, failures: failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) };
     },
@@ -395,11 +398,15 @@ export function defineResource<S extends z.ZodRawShape, C extends z.ZodRawShape>
     },
   };
 
+  /** An import id that cannot be one of this resource's (no read). */
+  function idProblems(id: string): CheckFailure[] {
+    if (!definition.idPattern || definition.idPattern.test(id)) return [];
+    return [{ property: IMPORT_KEY, reason: `${JSON.stringify(id)} is not a valid ${noun} id${definition.idDoc ? ` (expected ${definition.idDoc})` : ""}` }];
+  }
+
   async function importProblems(id: string, inputs: Props): Promise<CheckFailure[]> {
-    const idProblem = definition.idPattern && !definition.idPattern.test(id);
-    if (idProblem) {
-      return [{ property: IMPORT_KEY, reason: `${JSON.stringify(id)} is not a valid ${noun} id${definition.idDoc ? ` (expected ${definition.idDoc})` : ""}` }];
-    }
+    const malformed = idProblems(id);
+    if (malformed.length > 0) return malformed;
     const found = await readToAdopt(id, inputs);
     if (!found) {
       return [{ property: IMPORT_KEY, reason: `${vendorTitle} has no ${noun} with id ${JSON.stringify(id)} (it does not exist, or is another kind of object): check the id` }];
@@ -516,9 +523,9 @@ export function outputKeys(definition: ResourceDefinition<z.ZodRawShape, z.ZodRa
   return [...Object.keys(definition.inputs.shape), ...Object.keys(definition.outputs.shape)];
 }
 
-/** The inputs or outputs without what core adds (`__provider`, `__import`, `__adopt`). */
+/** The inputs or outputs without what core adds (`__provider`, `__import`, `__importInCreate`, `__adopt`). */
 function withoutCoreKeys(props: Props): Props {
-  const { [PROVIDER_KEY]: _p, [IMPORT_KEY]: _i, [ADOPT_KEY]: _a, ...rest } = props;
+  const { [PROVIDER_KEY]: _p, [IMPORT_KEY]: _i, [IMPORT_IN_CREATE_KEY]: _c, [ADOPT_KEY]: _a, ...rest } = props;
   return rest;
 }
 

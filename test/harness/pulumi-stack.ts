@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as readline from "node:readline";
 import type { InlineChildParameters, InlineChildResult } from "./pulumi-inline-child";
 import type { PulumiCli } from "./pulumi-cli";
 
@@ -141,6 +142,11 @@ export interface PulumiStackOptions {
   env?: Record<string, string>;
   /** Deadline of one CLI run (default 5 minutes), after which it is killed. */
   timeoutMs?: number;
+  /**
+   * Keep each update's engine events (`events`; default true). A bench of tens of thousands of
+   * resources sets false: their events pass a gigabyte; the steps are read from them all the same.
+   */
+  keepEvents?: boolean;
 }
 
 const CHILD_SOURCE = path.join(__dirname, "pulumi-inline-child.ts");
@@ -167,6 +173,7 @@ export class PulumiStack {
   private readonly childScript: string;
   private readonly recordRpcs: boolean;
   private readonly timeoutMs: number;
+  private readonly keepEvents: boolean;
   private runCount = 0;
   private eventLogCount = 0;
 
@@ -179,6 +186,7 @@ export class PulumiStack {
     this.childScript = childScript;
     this.recordRpcs = options.recordRpcs ?? false;
     this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    this.keepEvents = options.keepEvents ?? true;
     const passed = Object.fromEntries(PASSED_ENV.flatMap((key) => (process.env[key] === undefined ? [] : [[key, process.env[key]!]])));
     // The engine takes pulumi-resource-pulumi-nodejs from the PATH first (warning when it differs
     // from the one beside `pulumi`), then beside `pulumi`. The pinned build has one beside it: use
@@ -280,9 +288,8 @@ export class PulumiStack {
   private async update(command: "up" | "refresh" | "destroy", args: string[]): Promise<UpdateRun> {
     const eventLog = path.join(this.root, `events-${++this.eventLogCount}.jsonl`);
     const run = await this.runInline([command, "--yes", "--event-log", eventLog, "--stack", this.stack, ...args]);
-    const events = fs.existsSync(eventLog) ? await fs.promises.readFile(eventLog, "utf8") : "";
+    const update = await parseUpdate(run, fs.existsSync(eventLog) ? eventLog : undefined, this.keepEvents);
     await fs.promises.rm(eventLog, { force: true });
-    const update = parseUpdate(run, events);
     run.events = update.events;
     return update;
   }
@@ -468,17 +475,20 @@ interface StepMetadata {
   detailedDiff?: UpdateStep["detailedDiff"];
 }
 
-function parseUpdate(run: CliRun, eventLog: string): UpdateRun {
-  const events = eventLog
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+/** The update's steps, diagnostics and result from its `--event-log` file, read a line at a time. */
+async function parseUpdate(run: CliRun, eventLog: string | undefined, keepEvents: boolean): Promise<UpdateRun> {
+  const events: Array<Record<string, unknown>> = [];
   const steps: UpdateStep[] = [];
   const diagnostics: UpdateRun["diagnostics"] = [];
   let result: string | undefined;
-  const stepFor = (metadata: StepMetadata): UpdateStep | undefined =>
-    [...steps].reverse().find((step) => step.urn === metadata.urn && step.status === "started");
-  for (const event of events) {
+  // Per URN, its steps that started and have not finished: an event that ends one ends the latest.
+  const running = new Map<string, UpdateStep[]>();
+  const stepFor = (metadata: StepMetadata): UpdateStep | undefined => running.get(metadata.urn)?.pop();
+  const lines = eventLog ? readline.createInterface({ input: fs.createReadStream(eventLog, "utf8"), crlfDelay: Infinity }) : [];
+  for await (const line of lines) {
+    if (!line.startsWith("{")) continue;
+    const event = JSON.parse(line) as Record<string, unknown>;
+    if (keepEvents) events.push(event);
     const sequence = event.sequence as number;
     const pre = (event.resourcePreEvent as { metadata: StepMetadata } | undefined)?.metadata;
     const outputs = (event.resOutputsEvent as { metadata: StepMetadata } | undefined)?.metadata;
@@ -486,7 +496,7 @@ function parseUpdate(run: CliRun, eventLog: string): UpdateRun {
     const diagnostic = event.diagnosticEvent as { urn?: string; severity: string; message: string } | undefined;
     const summary = event.summaryEvent as { result?: string } | undefined;
     if (pre && !isBookkeeping(pre.urn) && !isComponentState(pre.new ?? pre.old)) {
-      steps.push({
+      const step: UpdateStep = {
         op: pre.op,
         urn: pre.urn,
         type: pre.type,
@@ -496,7 +506,9 @@ function parseUpdate(run: CliRun, eventLog: string): UpdateRun {
         ...(pre.detailedDiff !== undefined ? { detailedDiff: pre.detailedDiff } : {}),
         status: "started",
         sequence,
-      });
+      };
+      steps.push(step);
+      running.set(step.urn, [...(running.get(step.urn) ?? []), step]);
     } else if (outputs && !isBookkeeping(outputs.urn)) {
       const step = stepFor(outputs);
       if (step) Object.assign(step, { status: "done", ...idOf(outputs), ...(outputs.detailedDiff ? { detailedDiff: outputs.detailedDiff } : {}), ...(outputs.op !== step.op ? { op: outputs.op } : {}) });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ADOPT_KEY, CreateOutcomeUnknownError, IMPORT_KEY, PENDING_KEY } from "../../provider/core/adoption";
+import { ADOPT_KEY, CreateOutcomeUnknownError, IMPORT_IN_CREATE_KEY, IMPORT_KEY, PENDING_KEY } from "../../provider/core/adoption";
 import { ResourceInitError } from "../../provider/core/errors";
 import { defineResource } from "../../provider/core/resource";
 import { field, input, output } from "../../provider/core/schema";
@@ -101,6 +101,21 @@ describe("import by id", () => {
     expect(checked.failures.find((f) => f.property === "name")!.reason).toMatch(/declared "Eight", Forpost has "Seven"/);
     await expect(thing.create({ ...checked.inputs, [IMPORT_KEY]: "7" })).rejects.toThrow(/cannot import 7: .*name .*declared "Eight"/);
     expect(store.get("7")!.name).toBe("Seven");
+  });
+
+  it("in an update, leaves the read to create: check reads nothing, create still refuses every difference", async () => {
+    // The engine calls Check one resource at a time; the SDK marks an update's imports so Check
+    // does not wait on the vendor for each (a preview's Check, unmarked, reads as above).
+    const checked = await thing.check({}, { code: "A-7", name: "Eight", size: "S", [IMPORT_KEY]: "7", [IMPORT_IN_CREATE_KEY]: true });
+    expect(checked.failures).toEqual([]);
+    expect(calls).toEqual([]);
+    expect(checked.inputs[IMPORT_IN_CREATE_KEY]).toBeUndefined();
+    await expect(thing.create(checked.inputs)).rejects.toThrow(/cannot import 7: .*name .*declared "Eight", Forpost has "Seven".*size/);
+    const malformed = await thing.check({}, { code: "A-7", name: "Seven", [IMPORT_KEY]: "abc", [IMPORT_IN_CREATE_KEY]: true });
+    expect(malformed.failures[0]!.reason).toMatch(/"abc" is not a valid thing id/);
+    const matching = await thing.check({}, { code: "A-7", name: "Seven", size: "L", [IMPORT_KEY]: "7", [IMPORT_IN_CREATE_KEY]: true });
+    expect((await thing.create(matching.inputs)).id).toBe("7");
+    expect(calls.filter((c) => c === "create" || c.startsWith("update"))).toEqual([]);
   });
 
   it("names an id that does not exist, and one that cannot be an id", async () => {
