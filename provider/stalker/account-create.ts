@@ -79,7 +79,8 @@ async function ownCreate(client: StalkerClient, i: Inputs): Promise<{ ours: bool
 
 /**
  * The account with this login: at the addresses the inputs name (GETs now, not coalesced: the
- * answer is often "none"), then in the list of every account.
+ * answer is often "none"), then in the list of every account — fetched for this look-up (or in
+ * flight), since an adopt-or-create and a create's own check must see what exists now.
  */
 export async function findLogin(client: StalkerClient, login: string, where: Addressable): Promise<Located | undefined> {
   for (const address of addressesOf(where)) {
@@ -87,7 +88,7 @@ export async function findLogin(client: StalkerClient, login: string, where: Add
     const record = records.find((r) => r.login === login);
     if (record) return { address, record, others: records.length - 1, atAddress: records, via: "now" };
   }
-  return inList(await client.allAccounts(), login);
+  return inList(await client.allAccounts({ fresh: true }), login);
 }
 
 export function describeWhere(record: StalkerAccountRecord): string {

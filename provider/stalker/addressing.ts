@@ -40,14 +40,15 @@ export interface Located {
  *
  * The lookups at the addresses are coalesced with the reads that arrive together (a refresh of many
  * accounts costs a GET per 200 MACs), or — `now`, for a write — a GET of their own; the list is
- * fetched only when they miss, once for all the reads that miss together.
+ * fetched only when they miss, once for all the reads that miss together (for a write, a list fetched
+ * for it or in flight, never an older one).
  */
 export async function locate(client: StalkerClient, login: string, known: Addressable, options: { now?: boolean } = {}): Promise<Located | undefined> {
   for (const address of addressesOf(known)) {
     const found = await lookAt(client, address, login, options.now === true);
     if (found) return found;
   }
-  return inList(await client.allAccounts(), login);
+  return inList(await client.allAccounts({ fresh: options.now === true }), login);
 }
 
 /** The account with this login in a list of every account, addressed by its MAC, else its number. */

@@ -166,9 +166,14 @@ export class StalkerClient {
     return parseAccounts(await this.call("GET", "accounts", undefined, undefined, { idempotent: true }));
   }
 
-  /** {@link listAccounts}, shared by the reads that arrive together (forgotten after every write). */
-  allAccounts(): Promise<StalkerAccountRecord[]> {
-    return this.accountList.get();
+  /**
+   * {@link listAccounts}, shared by the reads that arrive together (forgotten after every write).
+   * `fresh`: a list fetched for this read (or in flight), never one up to two seconds old — for the
+   * look-ups a write or a create's adoption relies on, which must not miss a change made outside
+   * Pulumi a moment ago (an account deleted or made just before).
+   */
+  allAccounts(options: { fresh?: boolean } = {}): Promise<StalkerAccountRecord[]> {
+    return this.accountList.get(options.fresh ? { maxAgeMs: 0 } : undefined);
   }
 
   /** Makes the next {@link allAccounts} fetch the list again (it was found to be older than a GET). */

@@ -81,6 +81,18 @@ describe("StalkerAccount: import by login, adoption by login", () => {
     neighbourUntouched();
   });
 
+  it("adoptExisting looks at the account list as it is now: an account deleted outside Pulumi just after a refresh listed it is created, not adopted", async () => {
+    // Known by its login only, so the refresh reads the account list (a list kept two seconds for reads).
+    emulator().addAccount({ login: "alice", account_number: "555", stb_mac: "00:1A:79:00:00:55", full_name: "Alice" });
+    expect((await stalkerAccount.read("alice", { login: "alice" })).props).toMatchObject({ login: "alice" });
+    emulator().deleteAccount("alice");
+    emulator().log.clear();
+    const created = await stalkerAccount.create((await stalkerAccount.check({}, { ...ALICE, __adopt: true })).inputs);
+    expect(created.id).toBe("alice");
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(["POST /stalker_portal/api/accounts/"]);
+    expect(emulator().account("alice")).toMatchObject({ account_number: "100", stb_mac: MAC });
+  });
+
   it("adoptExisting finds the login wherever it is (another MAC and number), and refuses a replacement it would need", async () => {
     emulator().addAccount({ login: "alice", account_number: "555", stb_mac: "00:1A:79:00:00:55", full_name: "Alice" });
     const adopted = await stalkerAccount.create((await stalkerAccount.check({}, { ...ALICE, __adopt: true })).inputs);
