@@ -1,7 +1,7 @@
 import { CreateOutcomeUnknownError, differences, type CreateContext } from "../core/adoption";
 import { describeError, mayStillBeRunning, VendorApiError } from "../core/errors";
 import { encodeWireFields } from "../core/wire";
-import { addressesOf, inList, stringOf, type Addressable, type Located } from "./addressing";
+import { addressesOf, locate, stringOf } from "./addressing";
 import { inputs, toOutputs, type Inputs } from "./account-fields";
 import type { StalkerAccountRecord, StalkerClient } from "./client";
 import { normalizeMac } from "./mac";
@@ -70,25 +70,11 @@ export async function addAccountOnce(client: StalkerClient, i: Inputs, context: 
  * account that existed before, and `where` says where it is.
  */
 async function ownCreate(client: StalkerClient, i: Inputs): Promise<{ ours: boolean; where?: string }> {
-  const found = await findLogin(client, i.login, i);
+  const found = await locate(client, i.login, i, { now: true });
   if (!found) return { ours: false };
   const atOurAddress = addressesOf(i).some((a) => (a.kind === "mac" ? normalizeMac(stringOf(found.record.stb_mac)) === a.mac : stringOf(found.record.account_number) === a.accountNumber));
   const same = atOurAddress && differences(inputs, toOutputs(found.record, {}) as Record<string, unknown>, i as Record<string, unknown>).length === 0;
   return { ours: same, where: describeWhere(found.record) };
-}
-
-/**
- * The account with this login: at the addresses the inputs name (GETs now, not coalesced: the
- * answer is often "none"), then in the list of every account — fetched for this look-up (or in
- * flight), since an adopt-or-create and a create's own check must see what exists now.
- */
-export async function findLogin(client: StalkerClient, login: string, where: Addressable): Promise<Located | undefined> {
-  for (const address of addressesOf(where)) {
-    const records = await client.getAccounts(address);
-    const record = records.find((r) => r.login === login);
-    if (record) return { address, record, others: records.length - 1, atAddress: records, via: "now" };
-  }
-  return inList(await client.allAccounts({ fresh: true }), login);
 }
 
 export function describeWhere(record: StalkerAccountRecord): string {

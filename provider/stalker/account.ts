@@ -3,7 +3,7 @@ import { registerSecret } from "../core/redact";
 import { defineResource, sharedRead, type DiscoveredObject, type DiscoverOptions } from "../core/resource";
 import { type CheckFailure } from "../core/schema";
 import { encodeWireFields } from "../core/wire";
-import { addAccountOnce, describeWhere, findLogin } from "./account-create";
+import { addAccountOnce, describeWhere } from "./account-create";
 import { INPUT_KEYS, inputs, outputs, pick, toOutputs, type Outputs } from "./account-fields";
 import { describeAddresses, ensureMacFree, exclusiveAddress, locate, lockKeys, stringOf, withLocks, type Addressable } from "./addressing";
 import { StalkerClient } from "./client";
@@ -27,7 +27,8 @@ export const stalkerAccount = defineResource({
     // would cost a GET — the whole account list for a new login — and prove nothing more.
     checkBeforeCreate: false,
     find: async (i) => {
-      const found = await findLogin(StalkerClient.fromConfig(), i.login!, i);
+      // GETs and an account list made for this look-up: an adopt-or-create must see what exists now.
+      const found = await locate(StalkerClient.fromConfig(), i.login!, i, { now: true });
       return found ? [{ id: i.login!, label: describeWhere(found.record) }] : [];
     },
   },

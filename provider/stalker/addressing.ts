@@ -39,9 +39,10 @@ export interface Located {
  * else is not this account. Undefined when Stalker has no account with this login.
  *
  * The lookups at the addresses are coalesced with the reads that arrive together (a refresh of many
- * accounts costs a GET per 200 MACs), or — `now`, for a write — a GET of their own; the list is
- * fetched only when they miss, once for all the reads that miss together (for a write, a list fetched
- * for it or in flight, never an older one).
+ * accounts costs a GET per 200 MACs), or — `now`, for a write or an adopt-or-create — GETs of their
+ * own; the list is fetched only when they miss, once for all the reads that miss together (for `now`,
+ * a list fetched for it or in flight, never one up to two seconds old: such a look-up must not miss an
+ * account made or deleted outside Pulumi a moment ago).
  */
 export async function locate(client: StalkerClient, login: string, known: Addressable, options: { now?: boolean } = {}): Promise<Located | undefined> {
   for (const address of addressesOf(known)) {
