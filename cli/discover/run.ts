@@ -148,9 +148,9 @@ export async function runDiscover(options: DiscoverCommandOptions): Promise<Disc
   }
   for (const [f, text] of files) fs.writeFileSync(path.join(out, f), text);
   const pulumiYaml = path.join(out, "Pulumi.yaml");
-  const resourceCount = plan.groups.reduce((n, g) => n + g.resources.length, 0);
+  const nodeArgs = largeProgramNodeArgs(plan.groups.reduce((n, g) => n + g.resources.length, 0));
   const wroteProject = !fs.existsSync(pulumiYaml);
-  if (wroteProject) fs.writeFileSync(pulumiYaml, projectFile(project, resourceCount));
+  if (wroteProject) fs.writeFileSync(pulumiYaml, projectFile(project, nodeArgs));
 
   let importFile: ImportFileResult | undefined;
   if (options.importFile) {
@@ -162,7 +162,7 @@ export async function runDiscover(options: DiscoverCommandOptions): Promise<Disc
     writeImportFile(path.resolve(options.importFile), importFile.file);
   }
 
-  report(say, { kinds, plan, programFile, files: files.size, project, importFile, importPath: options.importFile, wroteProject });
+  report(say, { kinds, plan, programFile, files: files.size, project, importFile, importPath: options.importFile, wroteProject, nodeArgs });
   return { exitCode: 0, kinds, plan, programFile, ...(importFile ? { importFile } : {}) };
 }
 
@@ -209,8 +209,7 @@ function projectNameIn(dir: string): string | undefined {
   return /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(file, "utf8"))?.[1];
 }
 
-function projectFile(project: string, resources: number): string {
-  const options = largeProgramNodeArgs(resources);
+function projectFile(project: string, nodeArgs: string | undefined): string {
   return [
     `name: ${project}`,
     "description: Existing subscribers brought under management by `pulumi-telecom discover`.",
@@ -218,7 +217,7 @@ function projectFile(project: string, resources: number): string {
     "  name: nodejs",
     "  options:",
     "    typescript: true",
-    ...(options ? ["    # A large program: see docs/guides/scale-and-rate-limits.md (the program's heap).", `    nodeargs: "${options}"`] : []),
+    ...(nodeArgs ? ["    # A large program: see docs/guides/scale-and-rate-limits.md (the program's heap).", `    nodeargs: "${nodeArgs}"`] : []),
     "",
   ].join("\n");
 }
@@ -238,7 +237,7 @@ export function largeProgramNodeArgs(resources: number): string | undefined {
 
 function report(
   say: (line?: string) => void,
-  r: { kinds: KindReport[]; plan: ProgramPlan; programFile: string; files: number; project: string; importFile: ImportFileResult | undefined; importPath: string | undefined; wroteProject: boolean },
+  r: { kinds: KindReport[]; plan: ProgramPlan; programFile: string; files: number; project: string; importFile: ImportFileResult | undefined; importPath: string | undefined; wroteProject: boolean; nodeArgs: string | undefined },
 ): void {
   const resources = r.plan.groups.flatMap((g) => g.resources).length;
   say();
@@ -272,7 +271,7 @@ function report(
   }
   say();
   say("Next: `pulumi preview` lists every difference an import would have; `pulumi up` adopts the objects without changing them.");
-  const nodeArgs = largeProgramNodeArgs(resources);
+  const nodeArgs = r.nodeArgs;
   if (nodeArgs) {
     say(
       `A large program: ${r.wroteProject ? "Pulumi.yaml (written now) gives" : "give"} its Node.js \`nodeargs: "${nodeArgs}"\`${r.wroteProject ? "" : " in Pulumi.yaml's runtime options"}, ` +
